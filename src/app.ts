@@ -1,0 +1,34 @@
+import type { Config } from './config.ts'
+import { AccountService } from './people/accounts.ts'
+import { PeopleService } from './people/service.ts'
+import { signInWeb } from './people/sign-in-web.ts'
+import { peopleWeb } from './people/web.ts'
+import { auditWeb } from './platform/audit/web.ts'
+import type { Database } from './platform/db/index.ts'
+import { createApp } from './platform/http/app.ts'
+import type { OidcClient } from './platform/http/oidc.ts'
+import { platformWeb } from './platform/http/platform-web.ts'
+import { Sessions } from './platform/http/session.ts'
+import type { Clock } from './platform/time/clock.ts'
+
+// The composition root: builds each area's service once and mounts its pages.
+export function buildApp(deps: { config: Config; database: Database; clock: Clock; oidc?: OidcClient | null }) {
+  const { config, database, clock } = deps
+  const { db } = database
+  const sessions = new Sessions(db, clock, { secureCookies: config.secureCookies, idleMinutes: config.sessionIdleMinutes })
+  const accounts = new AccountService(db, config.laCode)
+  const people = new PeopleService(db, config.laCode, clock)
+  const app = createApp({
+    config,
+    database,
+    sessions,
+    loadActor: (userId, ip) => accounts.loadActor(userId, ip),
+    modules: [
+      platformWeb(database),
+      signInWeb(config, accounts, sessions, deps.oidc ?? null),
+      peopleWeb(people, sessions),
+      auditWeb(db, config.laCode),
+    ],
+  })
+  return { app, sessions }
+}
