@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url'
 import * as sass from 'sass'
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
-const pub = path.join(root, 'public')
+// Built beside public/ and swapped in, so a test run or server reading public/ never sees it half-made.
+const pub = path.join(root, `.public-${process.pid}`)
 const govuk = path.join(root, 'node_modules/govuk-frontend/dist/govuk')
 
 fs.rmSync(pub, { recursive: true, force: true })
@@ -22,3 +23,5 @@ fs.cpSync(path.join(govuk, 'assets/manifest.json'), path.join(pub, 'manifest.jso
 fs.mkdirSync(path.join(pub, 'govuk'), { recursive: true })
 fs.cpSync(path.join(govuk, 'govuk-frontend.min.js'), path.join(pub, 'govuk/govuk-frontend.min.js'))
 fs.cpSync(path.join(root, 'assets/js'), path.join(pub, 'javascripts'), { recursive: true })
+fs.rmSync(path.join(root, 'public'), { recursive: true, force: true })
+fs.renameSync(pub, path.join(root, 'public'))

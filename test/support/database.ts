@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { createDb, type Database } from '../../src/platform/db/index.ts'
+import { migrate } from '../../src/platform/db/migrate.ts'
+
+// Each test file gets its own fresh, migrated database: PGlite in memory (loaded from a migrated
+// template that scripts/test.mjs builds once), or a new database on the PostgreSQL server named
+// by TEST_DATABASE_URL, dropped again at the end.
+export async function freshDatabase(): Promise<Database> {
+  const serverUrl = process.env.TEST_DATABASE_URL
+  if (serverUrl) return freshPostgres(serverUrl)
+  const template = process.env.OPENSEND_TEST_TEMPLATE
+  const database = await createDb({
+    dataDir: null,
+    ...(template && fs.existsSync(template) ? { loadDataDir: new Blob([fs.readFileSync(template)]) } : {}),
+  })
+  await migrate(database.db)
+  return database
+}
+
+async function freshPostgres(serverUrl: string): Promise<Database> {
+  const name = `opensend_test_${process.pid}_${randomBytes(4).toString('hex')}`
+  const admin = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: serverUrl, max: 1 }) }) })
+  await sql`create database ${sql.id(name)}`.execute(admin)
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  const database = await createDb({ databaseUrl: url.href, poolSize: 5 })
+  await migrate(database.db)
+  return {
+    ...database,
+    async close() {
+      await database.close()
+      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin)
+      await admin.destroy()
+    },
+  }
+}
