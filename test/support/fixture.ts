@@ -32,7 +32,7 @@ export async function loadFixture(db: Kysely<DB>) {
   const [ada, ben, cara, dev, eve] = await db
     .insertInto('child')
     .values([
-      child('F0001', 'Ada', 'Quill', '2016-03-14', true, 'A999900125001'),
+      child('F0001', 'Ada', 'Quill', '2016-03-14', true, 'J999900125001'),
       child('F0002', 'Ben', 'Quill', '2015-10-02', false),
       child('F0003', 'Cara', 'Rowan', '2012-06-30', true),
       child('F0004', 'Dev', 'Sorrel', '2011-01-20', true),

@@ -92,7 +92,7 @@ function takeLock(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       const holder = Number(fs.readFileSync(lockFile, 'utf8'))
-      if (holder && holder !== process.pid && isRunning(holder)) {
+      if (holder && isRunning(holder)) {
         throw new Error(
           `The data folder ${dataDir} is in use by another opensend process (pid ${holder}). Stop it first, or set DATA_DIR to another folder.`,
         )
