@@ -32,6 +32,13 @@ async function freshPostgres(serverUrl: string): Promise<Database> {
     ...database,
     async close() {
       await database.close()
+      // pg's pool.end() resolves before its sockets have closed; a forced drop in that moment kills a
+      // connection the client still listens on, an uncaught error. Wait for the server to see them go.
+      for (let tries = 0; tries < 100; tries++) {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = ${name}`.execute(admin)
+        if (rows[0]!.n === 0) break
+        await new Promise(resolve => setTimeout(resolve, 20))
+      }
       await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin)
       await admin.destroy()
     },
