@@ -1,5 +1,7 @@
 import type { Config } from './config.ts'
 import { AccountService } from './people/accounts.ts'
+import { ImportService } from './people/import-service.ts'
+import { importWeb } from './people/import-web.ts'
 import { PeopleService } from './people/service.ts'
 import { signInWeb } from './people/sign-in-web.ts'
 import { peopleWeb } from './people/web.ts'
@@ -18,6 +20,7 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
   const sessions = new Sessions(db, clock, { secureCookies: config.secureCookies, idleMinutes: config.sessionIdleMinutes })
   const accounts = new AccountService(db, config.laCode)
   const people = new PeopleService(db, config.laCode, clock)
+  const imports = new ImportService(db, config.laCode, clock)
   const app = createApp({
     config,
     database,
@@ -27,6 +30,7 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
       platformWeb(database),
       signInWeb(config, accounts, sessions, deps.oidc ?? null),
       peopleWeb(people, sessions),
+      importWeb(config, imports, sessions),
       auditWeb(db, config.laCode),
     ],
   })

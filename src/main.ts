@@ -1,6 +1,9 @@
+import fs from 'node:fs'
 import type { Server } from 'node:http'
 import { buildApp } from './app.ts'
 import { loadConfig, type Config } from './config.ts'
+import { AccountService } from './people/accounts.ts'
+import { describeRowError, ImportRejected, importKindSchema, ImportService } from './people/import-service.ts'
 import { hasPeople, loadDemo } from './people/demo/index.ts'
 import { createDb, type Database } from './platform/db/index.ts'
 import { migrate } from './platform/db/migrate.ts'
@@ -14,6 +17,8 @@ Commands:
   serve                 migrate, load the demo authority if the database is empty (demo mode), and serve
   migrate               apply database migrations
   seed                  load the demo authority into an empty database
+  import <kind> <file>  import a CSV file of settings, children or placements, all or nothing
+                        (formats: docs/import-formats.md); exits 1 listing every bad row
   help                  show this message
 
 Settings come from environment variables; see the README.`
@@ -30,6 +35,46 @@ async function seed(config: Config, database: Database): Promise<void> {
   const started = Date.now()
   const counts = await loadDemo(database.db, { laCode: config.laCode, asAt: systemClock.today(), scale: config.demoScale })
   log.info('demo authority loaded', { ...counts, ms: Date.now() - started })
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+async function importFile(config: Config, args: string[]): Promise<number> {
+  const [kind, file, ...rest] = args
+  const which = importKindSchema.safeParse(kind)
+  if (!which.success || !file || rest.length) {
+    console.error('Usage: opensend import <settings|children|placements> <file.csv>')
+    return 1
+  }
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(file))
+  } catch (error) {
+    const reason = error instanceof TypeError ? 'it is not UTF-8 text (save it as CSV UTF-8)' : (error as Error).message
+    console.error(`Cannot read ${file}: ${reason}`)
+    return 1
+  }
+  const database = await openDatabase(config)
+  try {
+    await migrate(database.db)
+    const actor = await new AccountService(database.db, config.laCode).systemActor()
+    const imports = new ImportService(database.db, config.laCode, systemClock)
+    const result = await imports.import(actor, which.data, text)
+    console.log(
+      `Imported ${result.kind}: ${plural(result.rows, 'row')}; ${result.inserted} added, ${result.updated} changed, ${result.unchanged} already up to date`,
+    )
+    return 0
+  } catch (error) {
+    if (!(error instanceof ImportRejected)) throw error
+    for (const e of error.rowErrors) console.error(describeRowError(e))
+    const lines = new Set(error.rowErrors.map(e => e.line)).size
+    console.error(
+      `Nothing was imported: ${plural(error.rowErrors.length, 'problem')} on ${plural(lines, 'line')} of ${file}`,
+    )
+    return 1
+  } finally {
+    await database.close()
+  }
 }
 
 async function serve(config: Config): Promise<void> {
@@ -94,6 +139,8 @@ export async function main(argv: string[]): Promise<number> {
       }
       return 0
     }
+    case 'import':
+      return importFile(config, args)
     default:
       console.error(`Unknown command: ${command} ${args.join(' ')}\n\n${USAGE}`)
       return 1

@@ -5,6 +5,8 @@ import { verifyPassword } from '../platform/http/passwords.ts'
 import type { DB } from '../schema.ts'
 import { UserStore } from './store.ts'
 
+export const SYSTEM_USERNAME = 'system:cli'
+
 type UserRow = NonNullable<Awaited<ReturnType<UserStore['findActive']>>>
 
 // A real hash of nothing useful: an unknown username costs as much time as a wrong password.
@@ -60,6 +62,14 @@ export class AccountService {
   async loadActor(userId: string, ip: string | null): Promise<Actor | null> {
     const user = await this.users.findActive(userId)
     return user ? toActor(user, ip) : null
+  }
+
+  /**
+   * The actor for work run from the command line (`opensend import`): an LA admin backed by a
+   * reserved user row, so audit rows carry a real user id and the Actor type needs no exception.
+   */
+  async systemActor(): Promise<Actor> {
+    return toActor(await this.users.ensureSystemUser(SYSTEM_USERNAME, 'Command line (system)'), null)
   }
 
   demoUsers() {

@@ -254,6 +254,35 @@ export class UserStore {
     return this.db.selectFrom('app_user').selectAll().where('id', '=', id).where('active', '=', true).executeTakeFirst()
   }
 
+  /**
+   * The reserved user that command-line work runs as, created on first use. It is inactive with
+   * no password or email, so nobody can sign in as it; a person's account of the same name is refused.
+   */
+  async ensureSystemUser(username: string, displayName: string) {
+    await this.db
+      .insertInto('app_user')
+      .values({
+        username,
+        display_name: displayName,
+        role: 'la_admin',
+        setting_id: null,
+        password_hash: null,
+        email: null,
+        active: false,
+      })
+      .onConflict(oc => oc.column('username').doNothing())
+      .execute()
+    const user = await this.db
+      .selectFrom('app_user')
+      .selectAll()
+      .where('username', '=', username)
+      .executeTakeFirstOrThrow()
+    if (user.active || user.password_hash || user.email || user.role !== 'la_admin') {
+      throw new Error(`The username ${username} is reserved for command-line work but belongs to a person's account`)
+    }
+    return user
+  }
+
   demoUsers() {
     return this.db
       .selectFrom('app_user')
