@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import type { Server } from 'node:http'
+import { parseArgs } from 'node:util'
 import { buildApp } from './app.ts'
 import { loadConfig, type Config } from './config.ts'
 import { AccountService } from './people/accounts.ts'
@@ -7,6 +8,7 @@ import { describeRowError, ImportRejected, importKindSchema, ImportService } fro
 import { hasPeople, loadDemo } from './people/demo/index.ts'
 import { createDb, type Database } from './platform/db/index.ts'
 import { migrate } from './platform/db/migrate.ts'
+import { ValidationError } from './platform/errors.ts'
 import { createOidcClient } from './platform/http/oidc.ts'
 import { log, setLogLevel } from './platform/log.ts'
 import { systemClock } from './platform/time/clock.ts'
@@ -19,6 +21,8 @@ Commands:
   seed                  load the demo authority into an empty database
   import <kind> <file>  import a CSV file of settings, children or placements, all or nothing
                         (formats: docs/import-formats.md); exits 1 listing every bad row
+  user add <username> --role ROLE --name NAME [--email EMAIL] [--urn URN]
+                        add a person's account; a password, if any, is read from OPENSEND_PASSWORD
   help                  show this message
 
 Settings come from environment variables; see the README.`
@@ -71,6 +75,39 @@ async function importFile(config: Config, args: string[]): Promise<number> {
     console.error(
       `Nothing was imported: ${plural(error.rowErrors.length, 'problem')} on ${plural(lines, 'line')} of ${file}`,
     )
+    return 1
+  } finally {
+    await database.close()
+  }
+}
+
+async function addUser(config: Config, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { role: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' }, urn: { type: 'string' } },
+  })
+  if (positionals[0] !== 'add' || positionals.length !== 2) {
+    console.error('Usage: opensend user add <username> --role ROLE --name NAME [--email EMAIL] [--urn URN]')
+    return 1
+  }
+  const database = await openDatabase(config)
+  try {
+    await migrate(database.db)
+    const accounts = new AccountService(database.db, config.laCode)
+    await accounts.createUser(await accounts.systemActor(), {
+      username: positionals[1],
+      displayName: values.name,
+      email: values.email,
+      role: values.role,
+      settingUrn: values.urn,
+      password: process.env.OPENSEND_PASSWORD || undefined,
+    })
+    console.log(`Added ${positionals[1]}`)
+    return 0
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error
+    for (const e of error.errors) console.error(`${e.field}: ${e.message}`)
     return 1
   } finally {
     await database.close()
@@ -141,6 +178,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'import':
       return importFile(config, args)
+    case 'user':
+      return addUser(config, args)
     default:
       console.error(`Unknown command: ${command} ${args.join(' ')}\n\n${USAGE}`)
       return 1

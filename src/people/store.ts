@@ -1,4 +1,4 @@
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
+import { sql, type Insertable, type Kysely, type SelectQueryBuilder } from 'kysely'
 import type { DB } from '../schema.ts'
 
 // The only code that reads or writes the people tables. Every query is scoped to one local authority.
@@ -258,6 +258,16 @@ export class UserStore {
    * The reserved user that command-line work runs as, created on first use. It is inactive with
    * no password or email, so nobody can sign in as it; a person's account of the same name is refused.
    */
+  async settingIdByUrn(laCode: string, urn: string): Promise<string | null> {
+    const row = await this.db.selectFrom('setting').select('id').where('la_code', '=', laCode).where('urn', '=', urn).executeTakeFirst()
+    return row?.id ?? null
+  }
+
+  async insert(user: Insertable<DB['app_user']>): Promise<string> {
+    const row = await this.db.insertInto('app_user').values(user).returning('id').executeTakeFirstOrThrow()
+    return row.id
+  }
+
   async ensureSystemUser(username: string, displayName: string) {
     await this.db
       .insertInto('app_user')
