@@ -32,13 +32,18 @@ if (files.length === 0) {
 
 const env = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }
 if (!env.TEST_DATABASE_URL) {
-  const migrations = fs.readdirSync('migrations').sort().map(f => fs.readFileSync(path.join('migrations', f)))
+  const migrations = fs
+    .readdirSync('migrations')
+    .sort()
+    .map(f => fs.readFileSync(path.join('migrations', f)))
   const key = createHash('sha256').update(Buffer.concat(migrations)).digest('hex').slice(0, 16)
   const template = path.join(root, '.test-artifacts', `pglite-${key}.tar`)
   if (!fs.existsSync(template)) {
     fs.mkdirSync(path.dirname(template), { recursive: true })
     const partial = `${template}.${process.pid}`
-    const made = spawnSync(process.execPath, ['--import', 'tsx', 'test/support/make-template.ts', partial], { stdio: 'inherit' })
+    const made = spawnSync(process.execPath, ['--import', 'tsx', 'test/support/make-template.ts', partial], {
+      stdio: 'inherit',
+    })
     if (made.status !== 0) process.exit(made.status ?? 1)
     fs.renameSync(partial, template)
   }

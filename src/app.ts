@@ -17,7 +17,10 @@ import type { Clock } from './platform/time/clock.ts'
 export function buildApp(deps: { config: Config; database: Database; clock: Clock; oidc?: OidcClient | null }) {
   const { config, database, clock } = deps
   const { db } = database
-  const sessions = new Sessions(db, clock, { secureCookies: config.secureCookies, idleMinutes: config.sessionIdleMinutes })
+  const sessions = new Sessions(db, clock, {
+    secureCookies: config.secureCookies,
+    idleMinutes: config.sessionIdleMinutes,
+  })
   const accounts = new AccountService(db, config.laCode)
   const people = new PeopleService(db, config.laCode, clock)
   const imports = new ImportService(db, config.laCode, clock)

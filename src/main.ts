@@ -6,7 +6,7 @@ import { loadConfig, type Config } from './config.ts'
 import { AccountService } from './people/accounts.ts'
 import { describeRowError, ImportRejected, importKindSchema, ImportService } from './people/import-service.ts'
 import { hasPeople, loadDemo } from './people/demo/index.ts'
-import { createDb, type Database } from './platform/db/index.ts'
+import { analyze, createDb, type Database } from './platform/db/index.ts'
 import { migrate } from './platform/db/migrate.ts'
 import { ValidationError } from './platform/errors.ts'
 import { createOidcClient } from './platform/http/oidc.ts'
@@ -37,7 +37,11 @@ async function seed(config: Config, database: Database): Promise<void> {
     return
   }
   const started = Date.now()
-  const counts = await loadDemo(database.db, { laCode: config.laCode, asAt: systemClock.today(), scale: config.demoScale })
+  const counts = await loadDemo(database.db, {
+    laCode: config.laCode,
+    asAt: systemClock.today(),
+    scale: config.demoScale,
+  })
   log.info('demo authority loaded', { ...counts, ms: Date.now() - started })
 }
 
@@ -118,6 +122,7 @@ async function serve(config: Config): Promise<void> {
   const database = await openDatabase(config)
   await migrate(database.db)
   if (config.demo) await seed(config, database)
+  if (database.kind === 'pglite') await analyze(database.db)
   const oidc = config.oidc ? await createOidcClient({ ...config.oidc, allowHttp: config.env !== 'production' }) : null
   const { app, sessions } = buildApp({ config, database, clock: systemClock, oidc })
   const server: Server = app.listen(config.port, config.host)
@@ -127,7 +132,11 @@ async function serve(config: Config): Promise<void> {
   })
   const sweep = setInterval(() => void sessions.sweep().catch(() => {}), 5 * 60_000)
   sweep.unref()
-  log.info('opensend is serving', { url: `http://localhost:${config.port}`, database: database.kind, demo: config.demo })
+  log.info('opensend is serving', {
+    url: `http://localhost:${config.port}`,
+    database: database.kind,
+    demo: config.demo,
+  })
 
   let stopping = false
   const stop = async (signal: string) => {

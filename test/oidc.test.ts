@@ -72,8 +72,17 @@ after(async () => {
 describe('sign-in with an OpenID Connect provider', () => {
   it('signs in a user whose email the provider vouches for, and refuses an unknown one', async () => {
     const redirectUrl = 'http://localhost/sign-in/oidc/callback'
-    const oidc = await createOidcClient({ issuerUrl: provider.issuer, clientId: 'opensend', clientSecret: 'secret', redirectUrl, allowHttp: true })
-    const config = { ...t.config, oidc: { issuerUrl: provider.issuer, clientId: 'opensend', clientSecret: 'secret', redirectUrl } }
+    const oidc = await createOidcClient({
+      issuerUrl: provider.issuer,
+      clientId: 'opensend',
+      clientSecret: 'secret',
+      redirectUrl,
+      allowHttp: true,
+    })
+    const config = {
+      ...t.config,
+      oidc: { issuerUrl: provider.issuer, clientId: 'opensend', clientSecret: 'secret', redirectUrl },
+    }
     const { app } = buildApp({ config, database: t.database, clock: t.clock, oidc })
 
     const signInVia = async () => {

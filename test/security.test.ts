@@ -86,7 +86,10 @@ describe('web security', () => {
       .where('outcome', '=', 'failed')
       .execute()
     assert.ok(failures.some(f => f.username === 'officer'))
-    assert.ok(failures.every(f => !JSON.stringify(f.details).includes('not it')), 'no password in the audit log')
+    assert.ok(
+      failures.every(f => !JSON.stringify(f.details).includes('not it')),
+      'no password in the audit log',
+    )
   })
 
   it('answers unknown pages with the 404 page and the API with problem JSON', async () => {
@@ -169,7 +172,8 @@ describe('sign-in rate limit', () => {
       const client = new Client(limited.app)
       await client.get('/sign-in')
       const statuses = []
-      for (let i = 0; i < 4; i++) statuses.push((await client.post('/sign-in', { username: 'officer', password: 'wrong' })).status)
+      for (let i = 0; i < 4; i++)
+        statuses.push((await client.post('/sign-in', { username: 'officer', password: 'wrong' })).status)
       assert.deepEqual(statuses, [401, 401, 401, 429])
     } finally {
       await limited.close()

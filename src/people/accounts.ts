@@ -14,16 +14,23 @@ export const SYSTEM_USERNAME = 'system:cli'
 type UserRow = NonNullable<Awaited<ReturnType<UserStore['findActive']>>>
 
 // A real hash of nothing useful: an unknown username costs as much time as a wrong password.
-const DUMMY_HASH =
-  'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA==$7Jm8v0VnH7m6lC2y0rL0bq6lq0mX1U2yYw8QwJb7Z3c='
+const DUMMY_HASH = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA==$7Jm8v0VnH7m6lC2y0rL0bq6lq0mX1U2yYw8QwJb7Z3c='
 
 export const newUserSchema = z
   .object({
-    username: z.string().trim().min(1, 'Give a username').max(200).refine(u => !u.startsWith('system:'), 'Usernames starting system: are reserved'),
+    username: z
+      .string()
+      .trim()
+      .min(1, 'Give a username')
+      .max(200)
+      .refine(u => !u.startsWith('system:'), 'Usernames starting system: are reserved'),
     displayName: z.string().trim().min(1, 'Give the person’s name').max(200),
     email: z.email('Give a real email address').optional(),
     role: z.enum(ROLES, `The role is one of ${ROLES.join(', ')}`),
-    settingUrn: z.string().regex(/^[0-9]{6,7}$/, 'A URN is 6 or 7 digits').optional(),
+    settingUrn: z
+      .string()
+      .regex(/^[0-9]{6,7}$/, 'A URN is 6 or 7 digits')
+      .optional(),
     password: z.string().min(12, 'A password has at least 12 characters').max(500).optional(),
   })
   .refine(u => (u.role === 'school_user') === Boolean(u.settingUrn), {
@@ -46,11 +53,16 @@ export class AccountService {
     const user = await this.users.findByUsername(username.trim())
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH)
     if (!user || !user.active || !user.password_hash || !ok) {
-      await audit(this.db, this.laCode, user ? { userId: user.id, username: user.username, role: user.role, ip } : null, {
-        action: 'user.sign_in',
-        outcome: 'failed',
-        details: { method: 'password', reason: user ? 'wrong password or inactive' : 'unknown username' },
-      })
+      await audit(
+        this.db,
+        this.laCode,
+        user ? { userId: user.id, username: user.username, role: user.role, ip } : null,
+        {
+          action: 'user.sign_in',
+          outcome: 'failed',
+          details: { method: 'password', reason: user ? 'wrong password or inactive' : 'unknown username' },
+        },
+      )
       return null
     }
     const actor = toActor(user, ip)
@@ -101,7 +113,8 @@ export class AccountService {
       let settingId: string | null = null
       if (user.settingUrn) {
         settingId = await users.settingIdByUrn(this.laCode, user.settingUrn)
-        if (!settingId) throw new ValidationError([{ field: 'settingUrn', message: `No setting has URN ${user.settingUrn}` }])
+        if (!settingId)
+          throw new ValidationError([{ field: 'settingUrn', message: `No setting has URN ${user.settingUrn}` }])
       }
       if ((await users.findByUsername(user.username)) || (user.email && (await users.findByEmail(user.email)))) {
         throw new ValidationError([{ field: 'username', message: 'A user with that username or email already exists' }])
@@ -114,7 +127,12 @@ export class AccountService {
         setting_id: settingId,
         password_hash: passwordHash,
       })
-      await audit(trx, this.laCode, actor, { action: 'user.create', recordType: 'user', recordId: id, details: { role: user.role } })
+      await audit(trx, this.laCode, actor, {
+        action: 'user.create',
+        recordType: 'user',
+        recordId: id,
+        details: { role: user.role },
+      })
       return id
     })
   }

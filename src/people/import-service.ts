@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { Actor, Role } from '../platform/actor.ts'
 import { audit } from '../platform/audit/audit.ts'
+import { analyze } from '../platform/db/index.ts'
 import { ConflictError, ForbiddenError, ValidationError } from '../platform/errors.ts'
 import { parseOrThrow } from '../platform/http/validation.ts'
 import { log } from '../platform/log.ts'
@@ -16,6 +17,13 @@ import {
   type ImportKind,
   type RowError,
 } from './rules/import-rows.ts'
+
+// The tables each kind of import writes, whose planner statistics are refreshed after it.
+const IMPORT_TABLES: Record<ImportKind, (keyof DB)[]> = {
+  settings: ['setting'],
+  children: ['child', 'child_need'],
+  placements: ['placement'],
+}
 
 // Deny by default: only these roles may import.
 const IMPORTERS: readonly Role[] = ['la_admin']
@@ -94,6 +102,7 @@ export class ImportService {
         await audit(trx, this.laCode, actor, { action, recordType: 'import', details: { rows, ...outcome.counts } })
         return outcome.counts
       })
+      await analyze(this.db, IMPORT_TABLES[which])
       log.info('import finished', { kind: which, rows, ...counts, ms: Date.now() - started })
       return { kind: which, rows, ...counts }
     } catch (error) {

@@ -144,5 +144,5 @@ export function importWeb(config: Config, imports: ImportService, sessions: Sess
     }
   })
 
-  return { router, nav: [{ text: 'Import', href: '/imports', roles: ADMINS }] }
+  return { router, nav: [{ text: 'Import', href: '/imports', roles: ADMINS }], uploadPaths: ['/imports'] }
 }

@@ -42,7 +42,9 @@ export type ChildSearch = z.infer<typeof childSearchSchema>
 export const settingListSchema = z.object({
   q: z.string().trim().max(100).optional(),
   locality: z.string().max(20).optional(),
-  type: z.enum(['early_years', 'mainstream', 'special', 'alternative_provision', 'post_16', 'independent', '']).optional(),
+  type: z
+    .enum(['early_years', 'mainstream', 'special', 'alternative_provision', 'post_16', 'independent', ''])
+    .optional(),
   page: pageSchema.optional(),
 })
 
@@ -57,6 +59,12 @@ export class PeopleService {
     private readonly clock: Clock,
   ) {
     this.store = new PeopleStore(db, laCode)
+  }
+
+  /** Checks a search before it is kept for the results page: the same permission and rules as running it. */
+  checkChildSearch(actor: Actor, input: unknown): ChildSearch {
+    authorise(actor, 'child.search')
+    return parseOrThrow(childSearchSchema, input)
   }
 
   async searchChildren(actor: Actor, input: unknown) {

@@ -14,7 +14,12 @@ const signInSchema = z.object({
   password: z.string().min(1, 'Enter your password').max(500, 'Enter your password'),
 })
 
-export function signInWeb(config: Config, accounts: AccountService, sessions: Sessions, oidc: OidcClient | null): WebModule {
+export function signInWeb(
+  config: Config,
+  accounts: AccountService,
+  sessions: Sessions,
+  oidc: OidcClient | null,
+): WebModule {
   const router = Router()
 
   const limiter = rateLimit({
@@ -34,7 +39,9 @@ export function signInWeb(config: Config, accounts: AccountService, sessions: Se
     const demoUsers = config.demo
       ? (await accounts.demoUsers()).map(u => ({ ...u, roleLabel: ROLE_LABELS[u.role] }))
       : []
-    res.status(status).render('people/views/sign-in.njk', { pageTitle: 'Sign in', demoUsers, oidc: Boolean(oidc), ...extra })
+    res
+      .status(status)
+      .render('people/views/sign-in.njk', { pageTitle: 'Sign in', demoUsers, oidc: Boolean(oidc), ...extra })
   }
 
   router.get('/sign-in', async (req, res) => {
@@ -47,7 +54,10 @@ export function signInWeb(config: Config, accounts: AccountService, sessions: Se
   router.post('/sign-in', limiter, async (req, res) => {
     const parsed = signInSchema.safeParse(req.body)
     if (!parsed.success) {
-      return render(res, 400, { username: (req.body as { username?: string }).username, ...errorSummary(toFieldErrors(parsed.error)) })
+      return render(res, 400, {
+        username: (req.body as { username?: string }).username,
+        ...errorSummary(toFieldErrors(parsed.error)),
+      })
     }
     const actor = await accounts.signIn(parsed.data.username, parsed.data.password, req.ip ?? null)
     if (!actor) {
@@ -83,7 +93,9 @@ export function signInWeb(config: Config, accounts: AccountService, sessions: Se
         const session = await sessions.ensure(req, res)
         res.locals.csrfToken = session.csrfToken
         return render(res, 401, {
-          errorList: [{ text: 'Your account could not be signed in. Ask your LA admin to check your access.', href: '#username' }],
+          errorList: [
+            { text: 'Your account could not be signed in. Ask your LA admin to check your access.', href: '#username' },
+          ],
         })
       }
       await sessions.regenerate(req, res, actor.userId)

@@ -164,7 +164,12 @@ export class PeopleStore {
     return row?.setting_id ?? null
   }
 
-  settingsQuery(filter: { q?: string | undefined; localityCode?: string | undefined; settingType?: string | undefined; only?: string | undefined }) {
+  settingsQuery(filter: {
+    q?: string | undefined
+    localityCode?: string | undefined
+    settingType?: string | undefined
+    only?: string | undefined
+  }) {
     let query = this.db
       .selectFrom('setting')
       .leftJoin('locality', join =>
@@ -186,7 +191,12 @@ export class PeopleStore {
   async listSettings(filter: Parameters<PeopleStore['settingsQuery']>[0], page: Page) {
     const base = this.settingsQuery(filter)
     const [rows, count] = await Promise.all([
-      withSettingColumns(base).orderBy('setting.name').orderBy('setting.id').limit(page.pageSize).offset((page.page - 1) * page.pageSize).execute(),
+      withSettingColumns(base)
+        .orderBy('setting.name')
+        .orderBy('setting.id')
+        .limit(page.pageSize)
+        .offset((page.page - 1) * page.pageSize)
+        .execute(),
       base.select(eb => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
     ])
     return { rows, total: Number(count.total) }
@@ -215,11 +225,18 @@ export class PeopleStore {
   }
 
   async localities() {
-    return this.db.selectFrom('locality').select(['code', 'name']).where('la_code', '=', this.laCode).orderBy('name').execute()
+    return this.db
+      .selectFrom('locality')
+      .select(['code', 'name'])
+      .where('la_code', '=', this.laCode)
+      .orderBy('name')
+      .execute()
   }
 }
 
-function withSettingColumns<O>(query: SelectQueryBuilder<DB & { locality: DB['locality'] }, 'setting' | 'locality', O>) {
+function withSettingColumns<O>(
+  query: SelectQueryBuilder<DB & { locality: DB['locality'] }, 'setting' | 'locality', O>,
+) {
   return query.select([
     'setting.id',
     'setting.urn',
@@ -243,11 +260,19 @@ export class UserStore {
   constructor(private readonly db: Kysely<DB>) {}
 
   findByUsername(username: string) {
-    return this.db.selectFrom('app_user').selectAll().where(sql<string>`lower(username)`, '=', username.toLowerCase()).executeTakeFirst()
+    return this.db
+      .selectFrom('app_user')
+      .selectAll()
+      .where(sql<string>`lower(username)`, '=', username.toLowerCase())
+      .executeTakeFirst()
   }
 
   findByEmail(email: string) {
-    return this.db.selectFrom('app_user').selectAll().where(sql<string>`lower(email)`, '=', email.toLowerCase()).executeTakeFirst()
+    return this.db
+      .selectFrom('app_user')
+      .selectAll()
+      .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+      .executeTakeFirst()
   }
 
   findActive(id: string) {
@@ -259,7 +284,12 @@ export class UserStore {
    * no password or email, so nobody can sign in as it; a person's account of the same name is refused.
    */
   async settingIdByUrn(laCode: string, urn: string): Promise<string | null> {
-    const row = await this.db.selectFrom('setting').select('id').where('la_code', '=', laCode).where('urn', '=', urn).executeTakeFirst()
+    const row = await this.db
+      .selectFrom('setting')
+      .select('id')
+      .where('la_code', '=', laCode)
+      .where('urn', '=', urn)
+      .executeTakeFirst()
     return row?.id ?? null
   }
 

@@ -5,12 +5,7 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 export type SettingType = 'early_years' | 'mainstream' | 'special' | 'alternative_provision' | 'post_16' | 'independent'
 export type Phase = 'early_years' | 'primary' | 'secondary' | 'all_through' | 'post_16'
 export type Governance =
-  | 'la_maintained'
-  | 'academy'
-  | 'non_maintained'
-  | 'independent'
-  | 'further_education'
-  | 'private_voluntary'
+  'la_maintained' | 'academy' | 'non_maintained' | 'independent' | 'further_education' | 'private_voluntary'
 export type SenStatus = 'ehcp' | 'sen_support' | 'none'
 export type Sex = 'M' | 'F' | 'U'
 export type Role = 'la_admin' | 'send_manager' | 'case_officer' | 'panel_member' | 'finance_officer' | 'school_user'

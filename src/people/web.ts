@@ -5,7 +5,7 @@ import { errorSummary } from '../platform/http/validation.ts'
 import { ValidationError } from '../platform/errors.ts'
 import { NEED_LABELS } from './rules/needs.ts'
 import { ncYearLabel } from './rules/nc-year.ts'
-import { childSearchSchema, type ChildSearch, type PeopleService } from './service.ts'
+import type { ChildSearch, PeopleService } from './service.ts'
 
 const CHILD_READERS = ['la_admin', 'send_manager', 'case_officer', 'school_user'] as const
 const EVERYONE = ['la_admin', 'send_manager', 'case_officer', 'panel_member', 'finance_officer', 'school_user'] as const
@@ -25,30 +25,44 @@ export function peopleWeb(people: PeopleService, sessions: Sessions): WebModule 
     const saved = (req.session?.data.childSearch ?? {}) as ChildSearch
     const results = await people.searchChildren(actorOf(req), { ...saved, page: req.query.page })
     const settings = await settingOptions(people, req)
-    res.render('people/views/children.njk', { pageTitle: 'Find a child', search: saved, results, settings, needLabels: NEED_LABELS, ncYearLabel })
+    res.render('people/views/children.njk', {
+      pageTitle: 'Find a child',
+      search: saved,
+      results,
+      settings,
+      needLabels: NEED_LABELS,
+      ncYearLabel,
+    })
   })
 
   router.post('/children/search', async (req, res) => {
     const body = req.body as Record<string, unknown>
-    const parsed = childSearchSchema.safeParse({ q: body.q, settingId: body.settingId, senStatus: body.senStatus })
-    if (!parsed.success) {
-      const settings = await settingOptions(people, req)
-      const errors = new ValidationError(parsed.error.issues.map(i => ({ field: i.path.join('.'), message: i.message })))
-      return res.status(400).render('people/views/children.njk', {
+    try {
+      const search = people.checkChildSearch(actorOf(req), {
+        q: body.q,
+        settingId: body.settingId,
+        senStatus: body.senStatus,
+      })
+      await sessions.save(req, { ...req.session!.data, childSearch: search })
+      res.redirect(303, '/children')
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      res.status(400).render('people/views/children.njk', {
         pageTitle: 'Find a child',
         search: body,
         results: null,
-        settings,
-        ...errorSummary(errors.errors),
+        settings: await settingOptions(people, req),
+        ...errorSummary(error.errors),
       })
     }
-    await sessions.save(req, { ...req.session!.data, childSearch: parsed.data })
-    res.redirect(303, '/children')
   })
 
   router.get('/children/:childId', async (req, res) => {
     const record = await people.getChild(actorOf(req), req.params.childId)
-    res.render('people/views/child.njk', { pageTitle: `${record.child.first_name} ${record.child.last_name}`, ...record })
+    res.render('people/views/child.njk', {
+      pageTitle: `${record.child.first_name} ${record.child.last_name}`,
+      ...record,
+    })
   })
 
   router.get('/settings', async (req, res) => {
@@ -58,11 +72,22 @@ export function peopleWeb(people: PeopleService, sessions: Sessions): WebModule 
 
   router.get('/settings/:settingId', async (req, res) => {
     const record = await people.getSetting(actorOf(req), req.params.settingId, { page: req.query.page })
-    res.render('people/views/setting.njk', { pageTitle: record.setting.name, ...record, ncYearLabel, needLabels: NEED_LABELS })
+    res.render('people/views/setting.njk', {
+      pageTitle: record.setting.name,
+      ...record,
+      ncYearLabel,
+      needLabels: NEED_LABELS,
+    })
   })
 
   router.get('/api/v1/children', async (req, res) => {
-    res.json(await people.searchChildren(actorOf(req), { settingId: req.query.settingId, senStatus: req.query.senStatus, page: req.query.page }))
+    res.json(
+      await people.searchChildren(actorOf(req), {
+        settingId: req.query.settingId,
+        senStatus: req.query.senStatus,
+        page: req.query.page,
+      }),
+    )
   })
 
   router.post('/api/v1/children/search', async (req, res) => {

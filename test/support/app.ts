@@ -21,7 +21,15 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const database = await freshDatabase()
   const fixture = await loadFixture(database.db)
   const clock = fixedClock(`${TODAY}T10:00:00Z`)
-  const config = loadConfig({ NODE_ENV: 'test', LA_CODE: LA, LA_NAME: 'Test Borough Council', DEMO: 'false', SIGN_IN_RATE_LIMIT: '1000', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...env })
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LA_CODE: LA,
+    LA_NAME: 'Test Borough Council',
+    DEMO: 'false',
+    SIGN_IN_RATE_LIMIT: '1000',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    ...env,
+  })
   setLogLevel(config.logLevel)
   const { app } = buildApp({ config, database, clock })
   return { app, database, fixture, clock, config, close: () => database.close() }
@@ -70,7 +78,13 @@ export class Client {
   }
 
   /** Upload a file as multipart/form-data with the CSRF token as a field. */
-  async upload(path: string, field: string, filename: string, content: string | Buffer, fields: Record<string, string> = {}) {
+  async upload(
+    path: string,
+    field: string,
+    filename: string,
+    content: string | Buffer,
+    fields: Record<string, string> = {},
+  ) {
     let req = request(this.app).post(path).set('Cookie', this.cookie).field('_csrf', this.csrf)
     for (const [k, v] of Object.entries(fields)) req = req.field(k, v)
     return this.keep(await req.attach(field, Buffer.from(content), filename))

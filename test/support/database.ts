@@ -22,7 +22,9 @@ export async function freshDatabase(): Promise<Database> {
 
 async function freshPostgres(serverUrl: string): Promise<Database> {
   const name = `opensend_test_${process.pid}_${randomBytes(4).toString('hex')}`
-  const admin = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: serverUrl, max: 1 }) }) })
+  const admin = new Kysely<unknown>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: serverUrl, max: 1 }) }),
+  })
   await sql`create database ${sql.id(name)}`.execute(admin)
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
@@ -35,7 +37,9 @@ async function freshPostgres(serverUrl: string): Promise<Database> {
       // pg's pool.end() resolves before its sockets have closed; a forced drop in that moment kills a
       // connection the client still listens on, an uncaught error. Wait for the server to see them go.
       for (let tries = 0; tries < 100; tries++) {
-        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = ${name}`.execute(admin)
+        const { rows } = await sql<{
+          n: number
+        }>`select count(*)::int as n from pg_stat_activity where datname = ${name}`.execute(admin)
         if (rows[0]!.n === 0) break
         await new Promise(resolve => setTimeout(resolve, 20))
       }

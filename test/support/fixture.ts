@@ -11,21 +11,61 @@ export const TODAY = '2026-11-23'
 export async function loadFixture(db: Kysely<DB>) {
   // Cheap scrypt parameters: verification reads them from the hash, so tests stay fast.
   const hash = await hashPassword(PASSWORD, { N: 1024, r: 8, p: 1 })
-  await db.insertInto('locality').values([
-    { la_code: LA, code: 'N', name: 'Northtown' },
-    { la_code: LA, code: 'S', name: 'Southbury' },
-  ]).execute()
+  await db
+    .insertInto('locality')
+    .values([
+      { la_code: LA, code: 'N', name: 'Northtown' },
+      { la_code: LA, code: 'S', name: 'Southbury' },
+    ])
+    .execute()
   const [schoolA, schoolB, special] = await db
     .insertInto('setting')
     .values([
-      { la_code: LA, urn: '900001', name: 'Alder Primary School', setting_type: 'mainstream', phase: 'primary', governance: 'la_maintained', locality_code: 'N' },
-      { la_code: LA, urn: '900002', name: 'Birch Academy', setting_type: 'mainstream', phase: 'secondary', governance: 'academy', locality_code: 'S', resource_base_places: 12 },
-      { la_code: LA, urn: '900003', name: 'Cedar Special School', setting_type: 'special', phase: 'all_through', governance: 'la_maintained', locality_code: 'N' },
+      {
+        la_code: LA,
+        urn: '900001',
+        name: 'Alder Primary School',
+        setting_type: 'mainstream',
+        phase: 'primary',
+        governance: 'la_maintained',
+        locality_code: 'N',
+      },
+      {
+        la_code: LA,
+        urn: '900002',
+        name: 'Birch Academy',
+        setting_type: 'mainstream',
+        phase: 'secondary',
+        governance: 'academy',
+        locality_code: 'S',
+        resource_base_places: 12,
+      },
+      {
+        la_code: LA,
+        urn: '900003',
+        name: 'Cedar Special School',
+        setting_type: 'special',
+        phase: 'all_through',
+        governance: 'la_maintained',
+        locality_code: 'N',
+      },
     ])
     .returning(['id', 'name'])
     .execute()
-  const child = (local_id: string, first_name: string, last_name: string, date_of_birth: string, ehcp: boolean, upn: string | null = null) => ({
-    la_code: LA, local_id, first_name, last_name, date_of_birth, upn,
+  const child = (
+    local_id: string,
+    first_name: string,
+    last_name: string,
+    date_of_birth: string,
+    ehcp: boolean,
+    upn: string | null = null,
+  ) => ({
+    la_code: LA,
+    local_id,
+    first_name,
+    last_name,
+    date_of_birth,
+    upn,
     sen_status: ehcp ? ('ehcp' as const) : ('sen_support' as const),
     ehcp_start_date: ehcp ? '2023-05-10' : null,
   })
@@ -40,33 +80,49 @@ export async function loadFixture(db: Kysely<DB>) {
     ])
     .returning(['id'])
     .execute()
-  await db.insertInto('child_need').values([
-    { la_code: LA, child_id: ada!.id, rank: 1, need_code: 'SLCN' },
-    { la_code: LA, child_id: ada!.id, rank: 2, need_code: 'ASD' },
-    { la_code: LA, child_id: ben!.id, rank: 1, need_code: 'SPLD' },
-    { la_code: LA, child_id: cara!.id, rank: 1, need_code: 'SEMH' },
-    { la_code: LA, child_id: dev!.id, rank: 1, need_code: 'SLD' },
-    { la_code: LA, child_id: eve!.id, rank: 1, need_code: 'NSA' },
-  ]).execute()
-  await db.insertInto('placement').values([
-    { la_code: LA, child_id: ada!.id, setting_id: schoolA!.id, start_date: '2021-09-01' },
-    { la_code: LA, child_id: ben!.id, setting_id: schoolA!.id, start_date: '2020-09-01' },
-    { la_code: LA, child_id: cara!.id, setting_id: schoolA!.id, start_date: '2017-09-01', end_date: '2023-07-21' },
-    { la_code: LA, child_id: cara!.id, setting_id: schoolB!.id, start_date: '2023-09-04', resourced_provision: true },
-    { la_code: LA, child_id: dev!.id, setting_id: special!.id, start_date: '2019-01-07' },
-    { la_code: LA, child_id: eve!.id, setting_id: schoolB!.id, start_date: '2023-09-04' },
-  ]).execute()
+  await db
+    .insertInto('child_need')
+    .values([
+      { la_code: LA, child_id: ada!.id, rank: 1, need_code: 'SLCN' },
+      { la_code: LA, child_id: ada!.id, rank: 2, need_code: 'ASD' },
+      { la_code: LA, child_id: ben!.id, rank: 1, need_code: 'SPLD' },
+      { la_code: LA, child_id: cara!.id, rank: 1, need_code: 'SEMH' },
+      { la_code: LA, child_id: dev!.id, rank: 1, need_code: 'SLD' },
+      { la_code: LA, child_id: eve!.id, rank: 1, need_code: 'NSA' },
+    ])
+    .execute()
+  await db
+    .insertInto('placement')
+    .values([
+      { la_code: LA, child_id: ada!.id, setting_id: schoolA!.id, start_date: '2021-09-01' },
+      { la_code: LA, child_id: ben!.id, setting_id: schoolA!.id, start_date: '2020-09-01' },
+      { la_code: LA, child_id: cara!.id, setting_id: schoolA!.id, start_date: '2017-09-01', end_date: '2023-07-21' },
+      { la_code: LA, child_id: cara!.id, setting_id: schoolB!.id, start_date: '2023-09-04', resourced_provision: true },
+      { la_code: LA, child_id: dev!.id, setting_id: special!.id, start_date: '2019-01-07' },
+      { la_code: LA, child_id: eve!.id, setting_id: schoolB!.id, start_date: '2023-09-04' },
+    ])
+    .execute()
   const users = await db
     .insertInto('app_user')
-    .values(([
-      { username: 'admin', display_name: 'Test Admin', role: 'la_admin', setting_id: null, email: 'admin@example.test' },
-      { username: 'manager', display_name: 'Test Manager', role: 'send_manager', setting_id: null },
-      { username: 'officer', display_name: 'Test Officer', role: 'case_officer', setting_id: null },
-      { username: 'panel', display_name: 'Test Panel', role: 'panel_member', setting_id: null },
-      { username: 'finance', display_name: 'Test Finance', role: 'finance_officer', setting_id: null },
-      { username: 'senco.a', display_name: 'Senco at Alder', role: 'school_user', setting_id: schoolA!.id },
-      { username: 'senco.b', display_name: 'Senco at Birch', role: 'school_user', setting_id: schoolB!.id },
-    ] as const).map(u => ({ ...u, password_hash: hash })))
+    .values(
+      (
+        [
+          {
+            username: 'admin',
+            display_name: 'Test Admin',
+            role: 'la_admin',
+            setting_id: null,
+            email: 'admin@example.test',
+          },
+          { username: 'manager', display_name: 'Test Manager', role: 'send_manager', setting_id: null },
+          { username: 'officer', display_name: 'Test Officer', role: 'case_officer', setting_id: null },
+          { username: 'panel', display_name: 'Test Panel', role: 'panel_member', setting_id: null },
+          { username: 'finance', display_name: 'Test Finance', role: 'finance_officer', setting_id: null },
+          { username: 'senco.a', display_name: 'Senco at Alder', role: 'school_user', setting_id: schoolA!.id },
+          { username: 'senco.b', display_name: 'Senco at Birch', role: 'school_user', setting_id: schoolB!.id },
+        ] as const
+      ).map(u => ({ ...u, password_hash: hash })),
+    )
     .returning(['id', 'username'])
     .execute()
   return {

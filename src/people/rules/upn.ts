@@ -4,7 +4,8 @@ const LETTERS = 'ABCDEFGHJKLMNPQRTUVWXYZ'
 const UPN = /^[ABCDEFGHJKLMNPQRTUVWXYZ][0-9]{11}[0-9ABCDEFGHJKLMNPQRTUVWXYZ]$/
 
 export function upnCheckLetter(body: string): string {
-  if (!/^[0-9]{11}[0-9ABCDEFGHJKLMNPQRTUVWXYZ]$/.test(body)) throw new RangeError('A UPN body is 11 digits and a digit or letter')
+  if (!/^[0-9]{11}[0-9ABCDEFGHJKLMNPQRTUVWXYZ]$/.test(body))
+    throw new RangeError('A UPN body is 11 digits and a digit or letter')
   let sum = 0
   for (let i = 0; i < 12; i++) {
     const ch = body[i]!

@@ -32,9 +32,20 @@ export function auditWeb(db: Kysely<DB>, laCode: string): WebModule {
     if (filter.to) query = query.where('at', '<', new Date(new Date(`${filter.to}T00:00:00Z`).getTime() + 86_400_000))
     const page = filter.page ?? 1
     const [rows, count, actions] = await Promise.all([
-      query.selectAll().orderBy('id', 'desc').limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE).execute(),
+      query
+        .selectAll()
+        .orderBy('id', 'desc')
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+        .execute(),
       query.select(eb => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-      db.selectFrom('audit_event').select('action').distinct().where('la_code', '=', laCode).orderBy('action').execute(),
+      db
+        .selectFrom('audit_event')
+        .select('action')
+        .distinct()
+        .where('la_code', '=', laCode)
+        .orderBy('action')
+        .execute(),
     ])
     return { filter, rows, total: Number(count.total), page, pageSize: PAGE_SIZE, actions: actions.map(a => a.action) }
   }

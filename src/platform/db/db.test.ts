@@ -16,7 +16,11 @@ after(() => database.close())
 
 describe(`database layer (${process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'})`, () => {
   it('returns dates as ISO strings and int8 as numbers on either driver', async () => {
-    const row = await sql<{ d: unknown; n: unknown; t: unknown }>`select date '2024-02-29' as d, 9007199254740991::int8 as n, timestamptz '2024-01-01T00:00:00Z' as t`
+    const row = await sql<{
+      d: unknown
+      n: unknown
+      t: unknown
+    }>`select date '2024-02-29' as d, 9007199254740991::int8 as n, timestamptz '2024-01-01T00:00:00Z' as t`
       .execute(database.db)
       .then(r => r.rows[0]!)
     assert.equal(row.d, '2024-02-29')
@@ -40,7 +44,11 @@ describe(`database layer (${process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite
     await assert.rejects(() => sql`update audit_event set action = 'changed'`.execute(database.db), /append-only/)
     await assert.rejects(() => sql`delete from audit_event`.execute(database.db), /append-only/)
     await assert.rejects(() => sql`truncate audit_event`.execute(database.db), /append-only/)
-    const rows = await database.db.selectFrom('audit_event').select('action').where('action', '=', 'test.event').execute()
+    const rows = await database.db
+      .selectFrom('audit_event')
+      .select('action')
+      .where('action', '=', 'test.event')
+      .execute()
     assert.equal(rows.length, 1)
   })
 
@@ -62,7 +70,10 @@ describe(`database layer (${process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite
     await sql`insert into tx_probe values (2)`.execute(database.db)
     assert.equal(await transaction, 'rolled back')
     const rows = await sql<{ n: number }>`select n from tx_probe order by n`.execute(database.db)
-    assert.deepEqual(rows.rows.map(r => r.n), [2])
+    assert.deepEqual(
+      rows.rows.map(r => r.n),
+      [2],
+    )
   })
 })
 

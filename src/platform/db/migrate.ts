@@ -28,7 +28,10 @@ export function readMigrations(dir = migrationsDir): Migration[] {
 const MIGRATION_LOCK = 4_270_331
 
 // Forward-only: an applied migration whose file has since changed is an error, never re-run.
-export async function migrate(db: Kysely<DB>, migrations = readMigrations()): Promise<{ applied: string[]; level: number }> {
+export async function migrate(
+  db: Kysely<DB>,
+  migrations = readMigrations(),
+): Promise<{ applied: string[]; level: number }> {
   return db.connection().execute(async conn => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn)
     try {

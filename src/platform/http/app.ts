@@ -19,6 +19,8 @@ export type WebModule = {
   nav?: NavItem[]
   /** Exact paths anyone may reach without signing in. Everything else needs a session. */
   publicPaths?: string[]
+  /** Exact paths that take multipart uploads and check the CSRF token themselves after parsing. */
+  uploadPaths?: string[]
 }
 
 export type AppDeps = {
@@ -86,7 +88,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (isApi(req)) return problem(res, 401, 'Sign in required')
     res.redirect(303, '/sign-in')
   })
-  app.use(csrfProtection())
+  app.use(csrfProtection(new Set(deps.modules.flatMap(m => m.uploadPaths ?? []))))
 
   for (const module of deps.modules) app.use(module.router)
 
@@ -104,7 +106,10 @@ export function isApi(req: Request): boolean {
 
 /** RFC 9457 problem details: the one error shape of the JSON API. */
 export function problem(res: Response, status: number, title: string, extra: Record<string, unknown> = {}): void {
-  res.status(status).type('application/problem+json').json({ type: 'about:blank', status, title, ...extra })
+  res
+    .status(status)
+    .type('application/problem+json')
+    .json({ type: 'about:blank', status, title, ...extra })
 }
 
 function errorHandler() {

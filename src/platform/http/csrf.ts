@@ -12,12 +12,13 @@ function matches(expected: string, given: unknown): boolean {
 
 /**
  * Every state-changing request carries the session's token, in the form field `_csrf` or the
- * `x-csrf-token` header. Multipart bodies are not parsed yet at this point, so upload routes
- * call `requireCsrf` themselves after parsing (the route table tests check they do).
+ * `x-csrf-token` header. Multipart bodies are not parsed yet at this point, so the declared upload
+ * paths call `requireCsrf` themselves after parsing; multipart anywhere else is refused outright.
  */
-export function csrfProtection() {
+export function csrfProtection(uploadPaths: ReadonlySet<string>) {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (SAFE.has(req.method) || req.is('multipart/form-data')) return next()
+    if (SAFE.has(req.method)) return next()
+    if (req.is('multipart/form-data')) return uploadPaths.has(req.path) ? next() : next(new CsrfError())
     return requireCsrf(req, res, next)
   }
 }

@@ -49,7 +49,11 @@ export class Sessions {
       req.session = null
       req.sessionId = null
       if (id) {
-        const row = await this.db.selectFrom('user_session').selectAll().where('id_hash', '=', hash(id)).executeTakeFirst()
+        const row = await this.db
+          .selectFrom('user_session')
+          .selectAll()
+          .where('id_hash', '=', hash(id))
+          .executeTakeFirst()
         const now = this.clock.now().getTime()
         if (row && now - row.last_seen_at.getTime() <= this.options.idleMinutes * 60_000) {
           req.session = { userId: row.user_id, csrfToken: row.csrf_token, data: row.data }

@@ -24,6 +24,9 @@ export function toFieldErrors(error: z.ZodError): FieldError[] {
 export function errorSummary(errors: FieldError[]) {
   return {
     errorList: errors.map(e => ({ text: e.message, href: `#${e.field}` })),
-    fieldErrors: Object.fromEntries(errors.map(e => [e.field, { text: e.message }])) as Record<string, { text: string }>,
+    fieldErrors: Object.fromEntries(errors.map(e => [e.field, { text: e.message }])) as Record<
+      string,
+      { text: string }
+    >,
   }
 }

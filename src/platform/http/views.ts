@@ -25,7 +25,9 @@ export function configureViews(app: Express): nunjucks.Environment {
     { autoescape: true, express: app, throwOnUndefined: false, noCache: false },
   )
   env.addFilter('date', (iso: string | null | undefined) => formatDate(iso))
-  env.addFilter('dateTime', (value: Date | string | null | undefined) => (value ? dateTime.format(new Date(value)) : ''))
+  env.addFilter('dateTime', (value: Date | string | null | undefined) =>
+    value ? dateTime.format(new Date(value)) : '',
+  )
   env.addFilter('number', (value: number | null | undefined) => (value == null ? '' : number.format(value)))
   env.addFilter('pence', (value: number | null | undefined) => (value == null ? '' : pounds.format(value / 100)))
   app.set('view engine', 'njk')

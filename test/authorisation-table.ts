@@ -1,0 +1,98 @@
+// Who may do what, route by route: the policy the authorisation tests check every route against.
+// test/authorisation.test.ts fails when a route the app registers has no row here, or a row names
+// a route that no longer exists, so a new route cannot ship without someone deciding who may use it.
+//
+// A school user's column can say `own(…, …)`: the status for a record at their own school
+// (School A in the fixture), then for a record at another school (School B). Every role is
+// tried against both records; a plain status means the same for both.
+import type { Role } from '../src/platform/actor.ts'
+import type { Fixture } from './support/fixture.ts'
+
+export type Status = 200 | 303 | 400 | 401 | 403 | 404 | 415 | 415
+export type Expected = Status | { own: Status; other: Status }
+export type Who = Role | 'anonymous'
+
+export type Row = {
+  /** Express's pattern for the route: 'METHOD /path/:param'. */
+  route: string
+  expect: Record<Who, Expected>
+  /** Anyone may reach it without signing in. */
+  public?: boolean
+  /** Sent as the body of a POST (as a form for pages, as JSON under /api/). Harmless by design. */
+  body?: Record<string, string>
+  /** The request ends the session, so each one is made by a client signed in for it alone. */
+  endsSession?: boolean
+}
+
+const own = (ownSchool: Status, otherSchool: Status): Expected => ({ own: ownSchool, other: otherSchool })
+
+function row(
+  route: string,
+  la_admin: Expected,
+  send_manager: Expected,
+  case_officer: Expected,
+  panel_member: Expected,
+  finance_officer: Expected,
+  school_user: Expected,
+  anonymous: Expected,
+  options: Omit<Row, 'route' | 'expect'> = {},
+): Row {
+  const expect = { la_admin, send_manager, case_officer, panel_member, finance_officer, school_user, anonymous }
+  return { route, expect, ...options }
+}
+
+const SEARCH = { q: 'Quill' }
+// prettier-ignore
+export const TABLE: Row[] = [
+  //  route                              la_admin send_mgr case_off panel finance school_user    anonymous
+  row('GET /health',                     200,     200,     200,     200,  200,    200,           200, { public: true }),
+  row('GET /accessibility',              200,     200,     200,     200,  200,    200,           200, { public: true }),
+  row('GET /sign-in',                    303,     303,     303,     303,  303,    303,           200, { public: true }),
+  // An empty form: the validation answer, for everyone.
+  row('POST /sign-in',                   400,     400,     400,     400,  400,    400,           400, { public: true }),
+  row('POST /sign-out',                  303,     303,     303,     303,  303,    303,           303, { public: true, endsSession: true }),
+
+  row('GET /',                           200,     200,     200,     200,  200,    200,           303),
+  row('GET /children',                   200,     200,     200,     403,  403,    200,           303),
+  row('POST /children/search',           303,     303,     303,     403,  403,    303,           303, {
+    body: SEARCH }),
+  row('GET /children/:childId',          200,     200,     200,     403,  403,    own(200, 404), 303),
+  row('GET /settings',                   200,     200,     200,     200,  200,    200,           303),
+  row('GET /settings/:settingId',        200,     200,     200,     200,  200,    own(200, 404), 303),
+
+  row('GET /api/v1/children',            200,     200,     200,     403,  403,    200,           401),
+  row('POST /api/v1/children/search',    200,     200,     200,     403,  403,    200,           401, { body: SEARCH }),
+  row('GET /api/v1/children/:childId',   200,     200,     200,     403,  403,    own(200, 404), 401),
+  row('GET /api/v1/settings',            200,     200,     200,     200,  200,    200,           401),
+  row('GET /api/v1/settings/:settingId', 200,     200,     200,     200,  200,    own(200, 404), 401),
+
+  row('GET /admin/audit',                200,     403,     403,     403,  403,    403,           303),
+  row('GET /api/v1/audit',               200,     403,     403,     403,  403,    403,           401),
+
+  // CSV import (src/people/import*). The LA admin's harmless request names no file: the form
+  // answers 400, the result page with no import behind it goes back to the form, the API wants text/csv.
+  row('GET /imports',                    200,     403,     403,     403,  403,    403,           303),
+  row('POST /imports',                   400,     403,     403,     403,  403,    403,           303),
+  row('GET /imports/result',             303,     403,     403,     403,  403,    403,           303),
+  row('POST /api/v1/imports/:kind',      415,     403,     403,     403,  403,    403,           401),
+]
+
+/** The user each role signs in as (test/support/fixture.ts). The school user works at School A. */
+export const USERS: Record<Role, string> = {
+  la_admin: 'admin',
+  send_manager: 'manager',
+  case_officer: 'officer',
+  panel_member: 'panel',
+  finance_officer: 'finance',
+  school_user: 'senco.a',
+}
+
+/** Values for route parameters: a record at School A (own) and one at School B (other). */
+export const PARAMS: Record<string, (f: Fixture) => { own: string; other: string }> = {
+  childId: f => ({ own: f.children.ada, other: f.children.eve }),
+  settingId: f => ({ own: f.settings.schoolA, other: f.settings.schoolB }),
+  kind: () => ({ own: 'children', other: 'children' }),
+}
+
+/** Parameters naming a record that belongs to a school: rows with one are tried with both records. */
+export const SCHOOL_SCOPED = new Set(['childId', 'settingId'])
