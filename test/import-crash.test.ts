@@ -6,7 +6,6 @@ import assert from 'node:assert/strict'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -21,6 +20,7 @@ import { migrate } from '../src/platform/db/migrate.ts'
 import { hashPassword } from '../src/platform/http/passwords.ts'
 import { setLogLevel } from '../src/platform/log.ts'
 import { fixedClock } from '../src/platform/time/clock.ts'
+import { freePort } from './support/net.ts'
 
 setLogLevel((process.env.LOG_LEVEL as 'silent' | undefined) ?? 'silent')
 
@@ -79,17 +79,6 @@ async function postgresTarget(serverUrl: string): Promise<Target> {
       await admin.destroy()
     },
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 const running = new Set<ChildProcessWithoutNullStreams>()
