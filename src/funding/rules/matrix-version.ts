@@ -10,7 +10,15 @@ const isoDate = z.iso.date('a date as YYYY-MM-DD')
 /** '2021-22': the financial year from 1 April 2021 to 31 March 2022. */
 export const financialYear = z.string().regex(/^\d{4}-\d{2}$/, 'a financial year such as 2021-22')
 
-export const SETTING_TYPES = ['early_years', 'mainstream', 'resource_base', 'special', 'alternative_provision', 'post_16', 'independent'] as const
+export const SETTING_TYPES = [
+  'early_years',
+  'mainstream',
+  'resource_base',
+  'special',
+  'alternative_provision',
+  'post_16',
+  'independent',
+] as const
 export const fundedSettingType = z.enum(SETTING_TYPES)
 export type FundedSettingType = z.infer<typeof fundedSettingType>
 
