@@ -1,4 +1,6 @@
 import type { Config } from './config.ts'
+import { FundingService } from './funding/service.ts'
+import { fundingWeb } from './funding/web.ts'
 import { AccountService } from './people/accounts.ts'
 import { ImportService } from './people/import-service.ts'
 import { importWeb } from './people/import-web.ts'
@@ -24,6 +26,7 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
   const accounts = new AccountService(db, config.laCode)
   const people = new PeopleService(db, config.laCode, clock)
   const imports = new ImportService(db, config.laCode, clock)
+  const funding = new FundingService(db, config.laCode, clock)
   const app = createApp({
     config,
     database,
@@ -34,6 +37,7 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
       signInWeb(config, accounts, sessions, deps.oidc ?? null),
       peopleWeb(people, sessions),
       importWeb(config, imports, sessions),
+      fundingWeb(funding),
       auditWeb(db, config.laCode),
     ],
   })

@@ -3,6 +3,7 @@ import type { Server } from 'node:http'
 import { parseArgs } from 'node:util'
 import { buildApp } from './app.ts'
 import { loadConfig, type Config } from './config.ts'
+import { loadFundingDemo } from './funding/demo.ts'
 import { AccountService } from './people/accounts.ts'
 import { describeRowError, ImportRejected, importKindSchema, ImportService } from './people/import-service.ts'
 import { hasPeople, loadDemo } from './people/demo/index.ts'
@@ -42,7 +43,9 @@ async function seed(config: Config, database: Database): Promise<void> {
     asAt: systemClock.today(),
     scale: config.demoScale,
   })
-  log.info('demo authority loaded', { ...counts, ms: Date.now() - started })
+  // With the people, not on its own: an approved illustrative matrix has no place in a real authority's data.
+  const matrixVersion = await loadFundingDemo(database.db, config.laCode, systemClock.now())
+  log.info('demo authority loaded', { ...counts, matrixVersion, ms: Date.now() - started })
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`

@@ -75,6 +75,22 @@ export const TABLE: Row[] = [
   row('POST /imports',                   400,     403,     403,     403,  403,    403,           303),
   row('GET /imports/result',             303,     403,     403,     403,  403,    403,           303),
   row('POST /api/v1/imports/:kind',      415,     403,     403,     403,  403,    403,           401),
+
+  // Matrix versions (src/funding). Finance and the LA admin manage them; SEND staff read them. The
+  // harmless POSTs send no document, no status and no version number: the validation answer. A copy is
+  // a new draft, harmless too.
+  row('GET /funding/versions',                            200, 200, 200, 403, 200, 403, 303),
+  row('GET /funding/versions/new',                        200, 403, 403, 403, 200, 403, 303),
+  row('POST /funding/versions',                           400, 403, 403, 403, 400, 403, 303),
+  row('GET /funding/versions/:versionId',                 200, 200, 200, 403, 200, 403, 303),
+  row('GET /funding/versions/:versionId/edit',            200, 403, 403, 403, 200, 403, 303),
+  row('POST /funding/versions/:versionId/edit',           400, 403, 403, 403, 400, 403, 303),
+  row('POST /funding/versions/:versionId/status',         400, 403, 403, 403, 400, 403, 303),
+  row('POST /funding/versions/:versionId/copy',           303, 403, 403, 403, 303, 403, 303),
+  row('GET /api/v1/funding/versions',                     200, 200, 200, 403, 200, 403, 401),
+  row('GET /api/v1/funding/versions/:versionId',          200, 200, 200, 403, 200, 403, 401),
+  row('POST /api/v1/funding/versions',                    400, 403, 403, 403, 400, 403, 401),
+  row('POST /api/v1/funding/versions/:versionId/status',  400, 403, 403, 403, 400, 403, 401),
 ]
 
 /** The user each role signs in as (test/support/fixture.ts). The school user works at School A. */
@@ -92,6 +108,7 @@ export const PARAMS: Record<string, (f: Fixture) => { own: string; other: string
   childId: f => ({ own: f.children.ada, other: f.children.eve }),
   settingId: f => ({ own: f.settings.schoolA, other: f.settings.schoolB }),
   kind: () => ({ own: 'children', other: 'children' }),
+  versionId: f => ({ own: f.versions.draft, other: f.versions.draft }),
 }
 
 /** Parameters naming a record that belongs to a school: rows with one are tried with both records. */

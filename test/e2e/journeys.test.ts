@@ -108,6 +108,34 @@ describe('browser journeys', () => {
   })
 
   it(
+    'a finance officer opens Funding, reads a matrix version and sees a broken one’s problems listed',
+    { timeout: TEST_TIMEOUT },
+    async () => {
+      const page = await newPage()
+      await signIn(page, 'finance')
+      await clickThrough(
+        page,
+        page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Funding' }),
+      )
+      assert.equal(here(page), '/funding/versions')
+
+      await clickThrough(page, page.getByRole('link', { name: 'Test matrix 2026' }))
+      assert.equal(here(page), `/funding/versions/${e.t.fixture.versions.draft}`)
+      await page.getByRole('table', { name: 'Financial year 2026-27' }).waitFor()
+      assert.match(await page.getByRole('table', { name: 'Financial year 2026-27' }).innerText(), /£4,320\.00/)
+
+      await visit(page, '/funding/versions/new')
+      await page.getByLabel('Name').fill('Broken draft')
+      await page.getByLabel('Matrix version as JSON').fill('{ "name": "Broken", "areas": [] }')
+      await clickThrough(page, page.getByRole('button', { name: 'Save draft' }))
+      await page.getByRole('heading', { name: 'There is a problem' }).waitFor()
+      assert.ok((await page.title()).startsWith('Error:'))
+      assert.match(await page.locator('.govuk-error-summary').innerText(), /areas: /)
+      assert.equal(await page.getByLabel('Name').inputValue(), 'Broken draft')
+    },
+  )
+
+  it(
     'shows the sign-in errors, the accessibility statement and the not-found page accessibly',
     { timeout: TEST_TIMEOUT },
     async () => {

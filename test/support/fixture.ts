@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely'
 import { hashPassword } from '../../src/platform/http/passwords.ts'
 import type { DB } from '../../src/schema.ts'
+import { matrixVersionSpec } from '../../src/funding/rules/matrix-version.ts'
+import { testMatrixSpec } from './matrix.ts'
 
 export const LA = '999'
 export const PASSWORD = 'correct horse battery staple'
@@ -125,7 +127,14 @@ export async function loadFixture(db: Kysely<DB>) {
     )
     .returning(['id', 'username'])
     .execute()
+  // A draft matrix version, so every funding route has a record to act on.
+  const draftVersion = await db
+    .insertInto('matrix_version')
+    .values({ la_code: LA, name: 'Test matrix 2026', spec: JSON.stringify(matrixVersionSpec.parse(testMatrixSpec())) })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   return {
+    versions: { draft: draftVersion.id },
     settings: { schoolA: schoolA!.id, schoolB: schoolB!.id, special: special!.id },
     // Ada and Ben attend A; Cara left A for B's resource base; Dev is at the special school; Eve at B.
     children: { ada: ada!.id, ben: ben!.id, cara: cara!.id, dev: dev!.id, eve: eve!.id },
