@@ -1,4 +1,8 @@
 import type { Config } from './config.ts'
+import { fundingRunWeb } from './funding/run-web.ts'
+import { FundingRunService } from './funding/runs.ts'
+import { awardWeb } from './funding/award-web.ts'
+import { AwardService } from './funding/awards.ts'
 import { FundingService } from './funding/service.ts'
 import { fundingWeb } from './funding/web.ts'
 import { AccountService } from './people/accounts.ts'
@@ -27,6 +31,7 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
   const people = new PeopleService(db, config.laCode, clock)
   const imports = new ImportService(db, config.laCode, clock)
   const funding = new FundingService(db, config.laCode, clock)
+  const awards = new AwardService(db, config.laCode, clock)
   const app = createApp({
     config,
     database,
@@ -35,9 +40,12 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
     modules: [
       platformWeb(database),
       signInWeb(config, accounts, sessions, deps.oidc ?? null),
+      // Before peopleWeb: it adds the Funding section to the child record that peopleWeb renders.
+      awardWeb(awards),
       peopleWeb(people, sessions),
       importWeb(config, imports, sessions),
       fundingWeb(funding),
+      fundingRunWeb(new FundingRunService(db, config.laCode, clock)),
       auditWeb(db, config.laCode),
     ],
   })

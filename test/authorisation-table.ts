@@ -91,6 +91,32 @@ export const TABLE: Row[] = [
   row('GET /api/v1/funding/versions/:versionId',          200, 200, 200, 403, 200, 403, 401),
   row('POST /api/v1/funding/versions',                    400, 403, 403, 403, 400, 403, 401),
   row('POST /api/v1/funding/versions/:versionId/status',  400, 403, 403, 403, 400, 403, 401),
+
+  // Awards (src/funding/award*). SEND staff and a school's own SENCo complete matrices; a SEND manager
+  // (or the LA admin) agrees or returns them. Starting resumes the fixture's open matrix; the other
+  // harmless POSTs send no version number: the validation answer.
+  row('POST /children/:childId/awards',                        303, 303, 303, 403, 403, own(303, 404), 303),
+  row('GET /children/:childId/awards/:awardId',                200, 200, 200, 403, 403, own(200, 404), 303),
+  row('POST /children/:childId/awards/:awardId/calculate',     400, 400, 400, 403, 403, own(400, 404), 303),
+  row('POST /children/:childId/awards/:awardId/save',          400, 400, 400, 403, 403, own(400, 404), 303),
+  row('POST /children/:childId/awards/:awardId/submit',        400, 400, 400, 403, 403, own(400, 404), 303),
+  row('POST /children/:childId/awards/:awardId/agree',         400, 400, 403, 403, 403, 403,           303),
+  row('POST /children/:childId/awards/:awardId/return',        400, 400, 403, 403, 403, 403,           303),
+  row('GET /api/v1/children/:childId/awards',                  200, 200, 200, 403, 403, own(200, 404), 401),
+  row('POST /api/v1/children/:childId/awards',                 200, 200, 200, 403, 403, own(200, 404), 401),
+  row('GET /api/v1/awards/:awardId',                           200, 200, 200, 403, 403, own(200, 404), 401),
+  row('POST /api/v1/awards/:awardId',                          400, 400, 400, 403, 403, own(400, 404), 401),
+  row('POST /api/v1/awards/:awardId/submit',                   400, 400, 400, 403, 403, own(400, 404), 401),
+  row('POST /api/v1/awards/:awardId/agree',                    400, 400, 403, 403, 403, 403,           401),
+  row('POST /api/v1/awards/:awardId/return',                   400, 400, 403, 403, 403, 403,           401),
+
+  // Funding runs and statements (src/funding/run*). Finance, the LA admin and the SEND manager see every
+  // school; a school user only their own statement. Case officers and panel members have no need for them.
+  row('GET /funding/runs',                                200, 200, 403, 403, 200, 403, 303),
+  row('GET /funding/runs/download',                       200, 200, 403, 403, 200, 403, 303),
+  row('GET /funding/statement',                           303, 303, 403, 403, 303, 303, 303),
+  row('GET /funding/statements/:settingId',               200, 200, 403, 403, 200, own(200, 404), 303),
+  row('GET /funding/statements/:settingId/download',      200, 200, 403, 403, 200, own(200, 404), 303),
 ]
 
 /** The user each role signs in as (test/support/fixture.ts). The school user works at School A. */
@@ -109,7 +135,8 @@ export const PARAMS: Record<string, (f: Fixture) => { own: string; other: string
   settingId: f => ({ own: f.settings.schoolA, other: f.settings.schoolB }),
   kind: () => ({ own: 'children', other: 'children' }),
   versionId: f => ({ own: f.versions.draft, other: f.versions.draft }),
+  awardId: f => ({ own: f.awards.ada, other: f.awards.eve }),
 }
 
 /** Parameters naming a record that belongs to a school: rows with one are tried with both records. */
-export const SCHOOL_SCOPED = new Set(['childId', 'settingId'])
+export const SCHOOL_SCOPED = new Set(['childId', 'settingId', 'awardId'])

@@ -46,6 +46,18 @@ export interface AwardTable {
   submitted_by: string | null
   agreed_at: NullableTimestamp
   agreed_by: string | null
+  band_code: string | null
+  level8_package: ColumnType<StoredLevel8Package | null, string | null | undefined, string | null>
+  level8_total_pence: number | null
+  returned_reason: string | null
+  returned_at: NullableTimestamp
+  returned_by: string | null
+}
+
+/** A Level 8 package as stored: quantities in hundredths, unit costs in pence. */
+export type StoredLevel8Package = {
+  rationale: string
+  lines: { description: string; kind: string; quantityHundredths: number; unitPence: number }[]
 }
 
 export interface SpecialSchoolBandTable {

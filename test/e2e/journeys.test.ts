@@ -115,7 +115,7 @@ describe('browser journeys', () => {
       await signIn(page, 'finance')
       await clickThrough(
         page,
-        page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Funding' }),
+        page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Funding', exact: true }),
       )
       assert.equal(here(page), '/funding/versions')
 

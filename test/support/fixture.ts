@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { hashPassword } from '../../src/platform/http/passwords.ts'
 import type { DB } from '../../src/schema.ts'
 import { matrixVersionSpec } from '../../src/funding/rules/matrix-version.ts'
-import { testMatrixSpec } from './matrix.ts'
+import { approvedTestMatrixSpec, testMatrixSpec } from './matrix.ts'
 
 export const LA = '999'
 export const PASSWORD = 'correct horse battery staple'
@@ -133,8 +133,56 @@ export async function loadFixture(db: Kysely<DB>) {
     .values({ la_code: LA, name: 'Test matrix 2026', spec: JSON.stringify(matrixVersionSpec.parse(testMatrixSpec())) })
     .returning('id')
     .executeTakeFirstOrThrow()
+  // An approved version funding every setting in the fixture, a special school's bands, and an open
+  // matrix for a pupil at A and one at B, so every award route has records to act on.
+  const approvedVersion = await db
+    .insertInto('matrix_version')
+    .values({
+      la_code: LA,
+      name: 'Approved test matrix',
+      status: 'approved',
+      approved_at: new Date(`${TODAY}T09:00:00Z`),
+      spec: JSON.stringify(matrixVersionSpec.parse(approvedTestMatrixSpec())),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db
+    .insertInto('special_school_band')
+    .values([
+      {
+        la_code: LA,
+        setting_id: special!.id,
+        code: 'A',
+        name: 'Complex needs',
+        financial_year: '2026-27',
+        annual_pence_per_place: 1_200_000,
+      },
+      {
+        la_code: LA,
+        setting_id: special!.id,
+        code: 'B',
+        name: 'Profound and multiple',
+        financial_year: '2026-27',
+        annual_pence_per_place: 2_150_000,
+      },
+    ])
+    .execute()
+  const draftAward = (child_id: string, setting_id: string) => ({
+    la_code: LA,
+    child_id,
+    setting_id,
+    matrix_version_id: approvedVersion.id,
+    funded_setting_type: 'mainstream' as const,
+    start_date: TODAY,
+  })
+  const [adaAward, eveAward] = await db
+    .insertInto('award')
+    .values([draftAward(ada!.id, schoolA!.id), draftAward(eve!.id, schoolB!.id)])
+    .returning('id')
+    .execute()
   return {
-    versions: { draft: draftVersion.id },
+    versions: { draft: draftVersion.id, approved: approvedVersion.id },
+    awards: { ada: adaAward!.id, eve: eveAward!.id },
     settings: { schoolA: schoolA!.id, schoolB: schoolB!.id, special: special!.id },
     // Ada and Ben attend A; Cara left A for B's resource base; Dev is at the special school; Eve at B.
     children: { ada: ada!.id, ben: ben!.id, cara: cara!.id, dev: dev!.id, eve: eve!.id },

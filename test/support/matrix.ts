@@ -42,3 +42,21 @@ export function testMatrixSpec(overrides: Partial<MatrixVersionInput> = {}): Mat
     ...overrides,
   }
 }
+
+/** The test matrix as approved for every type of setting in the fixture, with 2026-27 resource-base rates. */
+export function approvedTestMatrixSpec(): MatrixVersionInput {
+  const base = testMatrixSpec()
+  return testMatrixSpec({
+    name: 'Approved test matrix',
+    rates: [
+      ...base.rates,
+      { financialYear: '2026-27', settingType: 'resource_base', level: 1, annualPence: 255_000 },
+      { financialYear: '2026-27', settingType: 'resource_base', level: 2, annualPence: 532_000 },
+    ],
+    applies: [
+      { settingType: 'mainstream', from: '2025-04-01' },
+      { settingType: 'resource_base', from: '2025-04-01' },
+      { settingType: 'special', from: '2025-04-01' },
+    ],
+  })
+}
