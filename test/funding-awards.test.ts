@@ -44,6 +44,8 @@ describe('funding matrices and awards', () => {
     const path = await start(senco, t.fixture.children.ada)
     assert.equal(idOf(path), t.fixture.awards.ada, 'the open draft is resumed, not duplicated')
     const version = await versionOf(senco, path)
+    const blank = await senco.get(path)
+    assert.match(blank.text, /Not answered yet/)
     const form = {
       version,
       'choice-CI': 'CI2',
@@ -56,6 +58,7 @@ describe('funding matrices and awards', () => {
     assert.match(calculated.text, /Level 2/)
     assert.match(calculated.text, /£4,320\.00/)
     assert.match(calculated.text, /Under Approved test matrix/)
+    assert.doesNotMatch(calculated.text, /Not answered yet/)
     const next = /name="version" value="(\d+)"/.exec(calculated.text)![1]!
     const submitted = await senco.post(`${path}/submit`, { ...form, version: next })
     assert.equal(submitted.status, 303, submitted.text)
