@@ -1,6 +1,10 @@
 import type { Config } from './config.ts'
+import { bandWeb } from './funding/band-web.ts'
+import { BandService } from './funding/bands.ts'
 import { fundingRunWeb } from './funding/run-web.ts'
 import { FundingRunService } from './funding/runs.ts'
+import { WhatIfService } from './funding/what-if-service.ts'
+import { whatIfWeb } from './funding/what-if-web.ts'
 import { awardWeb } from './funding/award-web.ts'
 import { AwardService } from './funding/awards.ts'
 import { FundingService } from './funding/service.ts'
@@ -46,6 +50,8 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
       importWeb(config, imports, sessions),
       fundingWeb(funding),
       fundingRunWeb(new FundingRunService(db, config.laCode, clock)),
+      whatIfWeb(new WhatIfService(db, config.laCode, clock)),
+      bandWeb(new BandService(db, config.laCode)),
       auditWeb(db, config.laCode),
     ],
   })

@@ -117,6 +117,14 @@ export const TABLE: Row[] = [
   row('GET /funding/statement',                           303, 303, 403, 403, 303, 303, 303),
   row('GET /funding/statements/:settingId',               200, 200, 403, 403, 200, own(200, 404), 303),
   row('GET /funding/statements/:settingId/download',      200, 200, 403, 403, 200, own(200, 404), 303),
+  // What-if of a draft version over current awards: the people who run funding. Without a version, the form.
+  row('GET /funding/what-if',                             200, 200, 403, 403, 200, 403, 303),
+  row('GET /funding/what-if/download',                    400, 400, 403, 403, 400, 403, 303),
+  // Special-school provision bands: the harmless POST names no band, so the form answers 400.
+  row('GET /funding/bands',                               200, 200, 403, 403, 200, 403, 303),
+  row('GET /funding/bands/:specialId',                    200, 200, 403, 403, 200, 403, 303),
+  row('POST /funding/bands/:specialId',                   400, 403, 403, 403, 400, 403, 303),
+  row('GET /api/v1/funding/bands/:specialId',             200, 200, 403, 403, 200, 403, 401),
 ]
 
 /** The user each role signs in as (test/support/fixture.ts). The school user works at School A. */
@@ -136,6 +144,7 @@ export const PARAMS: Record<string, (f: Fixture) => { own: string; other: string
   kind: () => ({ own: 'children', other: 'children' }),
   versionId: f => ({ own: f.versions.draft, other: f.versions.draft }),
   awardId: f => ({ own: f.awards.ada, other: f.awards.eve }),
+  specialId: f => ({ own: f.settings.special, other: f.settings.special }),
 }
 
 /** Parameters naming a record that belongs to a school: rows with one are tried with both records. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { describeLine, explainLine, formatPounds } from './explanation.ts'
+import fc from 'fast-check'
+import { describeLine, explainLine, formatPounds, parsePounds } from './explanation.ts'
 import { fixture } from './fixtures/index.ts'
 import { fundingLines, tableRate } from './money.ts'
 import { scoreAssessment } from './scoring.ts'
@@ -49,5 +50,26 @@ describe('the explanation of an amount', () => {
     assert.equal(formatPounds(835_880), '£8,358.80')
     assert.equal(formatPounds(5), '£0.05')
     assert.equal(formatPounds(-123_456_789), '-£1,234,567.89')
+  })
+})
+
+describe('parsePounds', () => {
+  it('reads pounds and pence exactly, with or without £ and thousands commas', () => {
+    assert.equal(parsePounds('12345.67'), 1234567)
+    assert.equal(parsePounds('£12,345.6'), 1234560)
+    assert.equal(parsePounds(' 1,044.85 '), 104485)
+    assert.equal(parsePounds('0'), 0)
+  })
+
+  it('refuses what is not money', () => {
+    for (const bad of ['', '-5', '1.234', '12,34', 'ten', '1e5', '£']) assert.equal(parsePounds(bad), null, bad)
+  })
+
+  it('is the inverse of formatPounds for any whole number of pence', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99_999_999_999 }), pence =>
+        assert.equal(parsePounds(formatPounds(pence)), pence),
+      ),
+    )
   })
 })

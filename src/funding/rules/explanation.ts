@@ -88,3 +88,10 @@ export function formatPounds(pence: number): string {
     .replace(/\B(?=(\d{3})+(?!\d))/g, ',')
   return `${sign}£${pounds}.${String(abs % 100).padStart(2, '0')}`
 }
+
+/** '£12,345.6' or '12345.67' → 1234567 pence, exactly; null when it is not an amount of money. */
+export function parsePounds(text: string): number | null {
+  const match = /^£?(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text.trim().replace(/,(?=\d{3}(\D|$))/g, ''))
+  if (!match) return null
+  return Number(match[1]) * 100 + Number((match[2] ?? '0').padEnd(2, '0'))
+}
