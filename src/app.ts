@@ -1,5 +1,7 @@
 import type { Config } from './config.ts'
 import { bandWeb } from './funding/band-web.ts'
+import { LegacyImportService } from './funding/legacy-import.ts'
+import { legacyWeb } from './funding/legacy-web.ts'
 import { BandService } from './funding/bands.ts'
 import { fundingRunWeb } from './funding/run-web.ts'
 import { FundingRunService } from './funding/runs.ts'
@@ -52,6 +54,7 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
       fundingRunWeb(new FundingRunService(db, config.laCode, clock)),
       whatIfWeb(new WhatIfService(db, config.laCode, clock)),
       bandWeb(new BandService(db, config.laCode)),
+      legacyWeb(config, new LegacyImportService(db, config.laCode)),
       auditWeb(db, config.laCode),
     ],
   })

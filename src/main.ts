@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import { buildApp } from './app.ts'
 import { loadConfig, type Config } from './config.ts'
 import { loadFundingDemo } from './funding/demo.ts'
+import { describeLegacyError, LegacyImportRejected, LegacyImportService } from './funding/legacy-import.ts'
 import { AccountService } from './people/accounts.ts'
 import { describeRowError, ImportRejected, importKindSchema, ImportService } from './people/import-service.ts'
 import { hasPeople, loadDemo } from './people/demo/index.ts'
@@ -20,7 +21,7 @@ Commands:
   serve                 migrate, load the demo authority if the database is empty (demo mode), and serve
   migrate               apply database migrations
   seed                  load the demo authority into an empty database
-  import <kind> <file>  import a CSV file of settings, children or placements, all or nothing
+  import <kind> <file>  import a CSV file of settings, children, placements or legacy-funding, all or nothing
                         (formats: docs/import-formats.md); exits 1 listing every bad row
   user add <username> --role ROLE --name NAME [--email EMAIL] [--urn URN]
                         add a person's account; a password, if any, is read from OPENSEND_PASSWORD
@@ -52,9 +53,10 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
 async function importFile(config: Config, args: string[]): Promise<number> {
   const [kind, file, ...rest] = args
+  const legacy = kind === 'legacy-funding'
   const which = importKindSchema.safeParse(kind)
-  if (!which.success || !file || rest.length) {
-    console.error('Usage: opensend import <settings|children|placements> <file.csv>')
+  if ((!which.success && !legacy) || !file || rest.length) {
+    console.error('Usage: opensend import <settings|children|placements|legacy-funding> <file.csv>')
     return 1
   }
   let text: string
@@ -69,15 +71,23 @@ async function importFile(config: Config, args: string[]): Promise<number> {
   try {
     await migrate(database.db)
     const actor = await new AccountService(database.db, config.laCode).systemActor()
+    if (legacy) {
+      const result = await new LegacyImportService(database.db, config.laCode).import(actor, text)
+      console.log(
+        `Imported legacy funding: ${plural(result.rows, 'row')}; ${result.inserted} added, ${result.updated} changed, ${result.unchanged} already up to date`,
+      )
+      return 0
+    }
     const imports = new ImportService(database.db, config.laCode, systemClock)
-    const result = await imports.import(actor, which.data, text)
+    const result = await imports.import(actor, which.data!, text)
     console.log(
       `Imported ${result.kind}: ${plural(result.rows, 'row')}; ${result.inserted} added, ${result.updated} changed, ${result.unchanged} already up to date`,
     )
     return 0
   } catch (error) {
-    if (!(error instanceof ImportRejected)) throw error
-    for (const e of error.rowErrors) console.error(describeRowError(e))
+    if (!(error instanceof ImportRejected) && !(error instanceof LegacyImportRejected)) throw error
+    for (const e of error.rowErrors)
+      console.error(error instanceof ImportRejected ? describeRowError(e) : describeLegacyError(e))
     const lines = new Set(error.rowErrors.map(e => e.line)).size
     console.error(
       `Nothing was imported: ${plural(error.rowErrors.length, 'problem')} on ${plural(lines, 'line')} of ${file}`,
