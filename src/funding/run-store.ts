@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../schema.ts'
 import type { FundedSettingType, MatrixVersionSpec } from './rules/matrix-version.ts'
 import type { RunAward, RunLegacy } from './rules/run.ts'
+import type { Choices } from './rules/scoring.ts'
 
 // Reads what a funding run needs in a handful of queries — the agreed awards with their pupil, setting
 // and locality in one; the versions' documents, the bands and the legacy amounts in one each — so the
@@ -14,7 +15,8 @@ export class RunStore {
   ) {}
 
   /** Agreed awards overlapping [from, to], at one setting or all. */
-  async awards(from: string, to: string, settingId?: string): Promise<RunAward[]> {
+  /** Agreed awards in force between the dates, with what a run or a what-if needs of each. */
+  async awards(from: string, to: string, settingId?: string): Promise<(RunAward & { choices: Choices })[]> {
     let query = this.db
       .selectFrom('award as a')
       .innerJoin('child as c', join => join.onRef('c.la_code', '=', 'a.la_code').onRef('c.id', '=', 'a.child_id'))
@@ -43,11 +45,14 @@ export class RunStore {
         'v.name as versionName',
         'a.total_points as totalPoints',
         'a.band_code as bandCode',
+        'a.choices',
       ])
       .where('a.la_code', '=', this.laCode)
       .where('a.status', '=', 'agreed')
       .where('a.start_date', '<=', to)
       .where(eb => eb.or([eb('a.end_date', 'is', null), eb('a.end_date', '>=', from)]))
+      .orderBy('a.start_date')
+      .orderBy('a.id')
     if (settingId) query = query.where('a.setting_id', '=', settingId)
     const rows = await query.execute()
 
@@ -82,6 +87,7 @@ export class RunStore {
       spec: specs.get(r.versionId) ?? null,
       totalPoints: r.totalPoints === null ? null : Number(r.totalPoints),
       band: r.bandCode ? (bands.get(`${r.settingId} ${r.bandCode}`) ?? null) : null,
+      choices: r.choices as Choices,
     }))
   }
 

@@ -7,9 +7,10 @@ import { parseOrThrow } from '../platform/http/validation.ts'
 import type { Clock } from '../platform/time/clock.ts'
 import type { DB } from '../schema.ts'
 import { financialYearEnd, financialYearOf, financialYearStart } from './rules/money.ts'
+import { annualPenceFor } from './rules/run.ts'
 import { whatIf, type CurrentAward } from './rules/what-if.ts'
 import { FundingStore } from './store.ts'
-import { WhatIfStore, type WhatIfAward } from './what-if-store.ts'
+import { RunStore } from './run-store.ts'
 
 // A what-if re-prices every current award under a draft or consultation version, for a Schools Forum
 // consultation. It reads pupil-level awards but shows only schools, localities and levels.
@@ -31,8 +32,8 @@ export const whatIfQuerySchema = z.object({
 })
 
 /** The awards in force during the year, one per child: the latest to start is the current one. */
-export function currentAwards(awards: readonly WhatIfAward[], financialYear: string): CurrentAward[] {
-  const byChild = new Map<string, WhatIfAward>()
+export function currentAwards(awards: readonly StoredAward[], financialYear: string): CurrentAward[] {
+  const byChild = new Map<string, StoredAward>()
   for (const a of awards) {
     const held = byChild.get(a.childId)
     if (!held || a.startDate > held.startDate || (a.startDate === held.startDate && a.awardId > held.awardId))
@@ -45,22 +46,15 @@ export function currentAwards(awards: readonly WhatIfAward[], financialYear: str
     localityCode: a.localityCode,
     settingType: a.settingType,
     currentLevel: a.level,
-    currentAnnualPence: currentAnnualPence(a, financialYear),
+    currentAnnualPence: annualPenceFor(a, financialYear),
     choices: a.choices,
   }))
 }
 
-/** What the award pays for the year now: the band or its own version's rate, else its agreed amount (as a run does). */
-function currentAnnualPence(a: WhatIfAward, financialYear: string): number {
-  if (a.bandPenceByYear) return a.bandPenceByYear[financialYear] ?? a.annualPence
-  const rate = a.spec.rates.find(
-    r => r.financialYear === financialYear && r.settingType === a.settingType && r.level === a.level,
-  )
-  return rate?.annualPence ?? a.annualPence
-}
+type StoredAward = Awaited<ReturnType<RunStore['awards']>>[number]
 
 export class WhatIfService {
-  private readonly store: WhatIfStore
+  private readonly store: RunStore
   private readonly versions: FundingStore
 
   constructor(
@@ -68,7 +62,7 @@ export class WhatIfService {
     private readonly laCode: string,
     private readonly clock: Clock,
   ) {
-    this.store = new WhatIfStore(db, laCode)
+    this.store = new RunStore(db, laCode)
     this.versions = new FundingStore(db, laCode)
   }
 

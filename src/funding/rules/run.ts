@@ -148,22 +148,31 @@ function instalmentNote(line: Cut, period: RunPeriod): string {
     : ` This ${period.kind}'s instalment is the year's amount to ${line.to} less the amount to the day before ${line.from}, so the instalments add up to the year.`
 }
 
+/** The version's table rate for the award's setting type and level in a financial year, if it has one. */
+function tableRateOf(award: RunAward, financialYear: string): number | undefined {
+  return award.spec?.rates.find(
+    r => r.financialYear === financialYear && r.settingType === award.settingType && r.level === award.level,
+  )?.annualPence
+}
+
+/** What an agreed award pays a year: its band's amount per place, else its version's rate, else its agreed amount. */
+export function annualPenceFor(award: RunAward, financialYear: string): number {
+  return award.band
+    ? (award.band.annualPenceByYear[financialYear] ?? award.annualPence)
+    : (tableRateOf(award, financialYear) ?? award.annualPence)
+}
+
 function awardLines(award: RunAward, period: RunPeriod, matrixFrom: string | undefined): RunLine[] {
   const start = later(award.startDate, matrixFrom)
   if (award.endDate !== null && award.endDate < start) return []
   const levelRow = award.spec?.levels.find(l => l.level === award.level)
   const levelLabel = levelRow?.label ?? `Level ${award.level}`
-  const tableRate = (fy: string) =>
-    award.spec?.rates.find(
-      r => r.financialYear === fy && r.settingType === award.settingType && r.level === award.level,
-    )?.annualPence
-  const rateFor = (fy: string) =>
-    award.band ? (award.band.annualPenceByYear[fy] ?? award.annualPence) : (tableRate(fy) ?? award.annualPence)
+  const rateFor = (fy: string) => annualPenceFor(award, fy)
   const points = award.totalPoints === null ? '' : ` (total ${award.totalPoints} points)`
   return linesInPeriod({ start, end: award.endDate }, period, rateFor).map(line => {
     const rate = award.band
       ? `${award.settingName}'s provision band ${award.band.code} (${award.band.name}) pays ${formatPounds(line.annualPence)} a place in ${line.financialYear}`
-      : tableRate(line.financialYear) !== undefined
+      : tableRateOf(award, line.financialYear) !== undefined
         ? `the ${line.financialYear} ${award.settingType.replace('_', ' ')} rate for ${levelLabel} is ${formatPounds(line.annualPence)} a year`
         : `the agreed annual amount is ${formatPounds(line.annualPence)} (no table rate for ${line.financialYear})`
     const explanation =
