@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { matrixVersionSpec } from '../src/funding/rules/matrix-version.ts'
 import { signedIn, startTestApp, type TestApp } from './support/app.ts'
-import { LA } from './support/fixture.ts'
 import { testMatrixSpec } from './support/matrix.ts'
+import { agreedAward } from './support/awards.ts'
 
 // A draft that raises mainstream level 2 (£4,320 → £4,500) and lowers level 1 (£1,550 → £1,500), run
 // over five awards agreed under the approved version for 2026-27. Amounts worked out by hand below.
@@ -11,7 +11,7 @@ let t: TestApp
 before(async () => {
   t = await startTestApp()
   const { db } = t.database
-  const { children, settings, users, versions } = t.fixture
+  const { children, settings, versions } = t.fixture
   const base = testMatrixSpec()
   const draft = testMatrixSpec({
     rates: [
@@ -26,28 +26,14 @@ before(async () => {
     .where('id', '=', versions.draft)
     .execute()
   const award = (
-    child_id: string,
-    setting_id: string,
-    funded_setting_type: 'mainstream' | 'resource_base' | 'special',
+    childId: string,
+    settingId: string,
+    settingType: 'mainstream' | 'resource_base' | 'special',
     level: number,
-    annual_pence: number,
+    annualPence: number,
     choices: Record<string, string | null>,
-    band_code: string | null = null,
-  ) => ({
-    la_code: LA,
-    child_id,
-    setting_id,
-    matrix_version_id: versions.approved,
-    funded_setting_type,
-    level,
-    annual_pence,
-    choices: JSON.stringify(choices),
-    band_code,
-    start_date: '2026-04-01',
-    status: 'agreed' as const,
-    agreed_at: new Date(),
-    agreed_by: users.manager!,
-  })
+    bandCode: string | null = null,
+  ) => agreedAward(t.fixture, { childId, settingId, settingType, level, annualPence, choices, bandCode })
   await db
     .insertInto('award')
     .values([

@@ -1,37 +1,17 @@
 import { Router, type Request, type Response } from 'express'
-import multer from 'multer'
 import type { Config } from '../config.ts'
 import type { WebModule } from '../platform/http/app.ts'
-import { requireCsrf } from '../platform/http/csrf.ts'
+import { fileUpload, megabytes, utf8 } from '../platform/http/upload.ts'
 import { LegacyImportRejected, type LegacyImportService } from './legacy-import.ts'
 import { LEGACY_COLUMNS } from './rules/legacy-rows.ts'
 
 const VIEW = 'funding/views/legacy.njk'
 const actorOf = (req: Request) => req.actor!
 
-// Bytes to text, refusing anything that is not UTF-8 rather than importing mangled notes.
-function utf8(buffer: Buffer): string | null {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buffer)
-  } catch {
-    return null
-  }
-}
-
-const megabytes = (bytes: number) => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`
-
 export function legacyWeb(config: Config, legacy: LegacyImportService): WebModule {
   const router = Router()
   const limit = config.uploadLimitBytes
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: limit, files: 1, fields: 5, fieldSize: 1024, parts: 6 },
-  }).single('file')
-  const receive = (req: Request, res: Response) =>
-    new Promise<unknown>(resolve => upload(req, res, (error: unknown) => resolve(error ?? null)))
-  // The app-level check skips multipart bodies on upload paths (not parsed yet), so this route checks after parsing.
-  const checkCsrf = (req: Request, res: Response) =>
-    new Promise<void>((resolve, reject) => requireCsrf(req, res, error => (error ? reject(error) : resolve())))
+  const upload = fileUpload(limit)
 
   const render = async (req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) =>
     res.status(status).render(VIEW, {
@@ -52,8 +32,7 @@ export function legacyWeb(config: Config, legacy: LegacyImportService): WebModul
   router.post('/funding/legacy', async (req, res) => {
     // Refused before the upload is read, so only an importer's file is ever taken into memory.
     await legacy.authorise(actorOf(req))
-    const uploadError = await receive(req, res)
-    await checkCsrf(req, res)
+    const uploadError = await upload.receive(req, res)
     if (uploadError) {
       const code = (uploadError as { code?: unknown }).code
       if (code === 'LIMIT_FILE_SIZE')

@@ -1,9 +1,8 @@
 import express, { Router, type Request, type Response } from 'express'
-import multer from 'multer'
 import type { Config } from '../config.ts'
 import { ForbiddenError } from '../platform/errors.ts'
 import { problem, type WebModule } from '../platform/http/app.ts'
-import { requireCsrf } from '../platform/http/csrf.ts'
+import { checkCsrf, fileUpload, megabytes, utf8 } from '../platform/http/upload.ts'
 import type { Sessions } from '../platform/http/session.ts'
 import { ImportRejected, importKindSchema, type ImportResult, type ImportService } from './import-service.ts'
 import { COLUMNS, IMPORT_KINDS } from './rules/import-rows.ts'
@@ -20,31 +19,10 @@ const KIND_LABELS = {
 
 const actorOf = (req: Request) => req.actor!
 
-// Bytes to text, refusing anything that is not UTF-8 rather than importing mangled names.
-function utf8(buffer: Buffer): string | null {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buffer)
-  } catch {
-    return null
-  }
-}
-
-function megabytes(bytes: number): string {
-  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`
-}
-
 export function importWeb(config: Config, imports: ImportService, sessions: Sessions): WebModule {
   const router = Router()
   const limit = config.uploadLimitBytes
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: limit, files: 1, fields: 5, fieldSize: 1024, parts: 6 },
-  }).single('file')
-  const receive = (req: Request, res: Response) =>
-    new Promise<unknown>(resolve => upload(req, res, (error: unknown) => resolve(error ?? null)))
-  // The app-level check skips multipart bodies (they are not parsed yet), so this route checks after parsing.
-  const checkCsrf = (req: Request, res: Response) =>
-    new Promise<void>((resolve, reject) => requireCsrf(req, res, error => (error ? reject(error) : resolve())))
+  const upload = fileUpload(limit)
 
   const kinds = IMPORT_KINDS.map(kind => ({ kind, ...KIND_LABELS[kind], columns: COLUMNS[kind].join(', ') }))
   const renderForm = (res: Response, status: number, extra: Record<string, unknown> = {}) =>
@@ -64,8 +42,7 @@ export function importWeb(config: Config, imports: ImportService, sessions: Sess
   router.post('/imports', async (req, res) => {
     // Refused before the upload is read, so only an admin's file is ever taken into memory.
     await imports.authorise(actorOf(req))
-    const uploadError = await receive(req, res)
-    await checkCsrf(req, res)
+    const uploadError = await upload.receive(req, res)
     const body = (req.body ?? {}) as { kind?: unknown }
     if (uploadError) {
       const code = (uploadError as { code?: unknown }).code

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
-import { LA } from '../support/fixture.ts'
 import { checkA11y, here, signIn, startE2E, visit, type E2E } from './support.ts'
+import { agreedAward } from '../support/awards.ts'
 
 const TEST_TIMEOUT = 90_000
 
@@ -12,30 +12,16 @@ let e: E2E
 before(async () => {
   e = await startE2E()
   const { db } = e.t.database
-  const { children, settings, users, versions } = e.t.fixture
+  const { children, settings } = e.t.fixture
   const agreed = (
-    child_id: string,
-    setting_id: string,
-    funded_setting_type: 'mainstream' | 'resource_base' | 'special',
+    childId: string,
+    settingId: string,
+    settingType: 'mainstream' | 'resource_base' | 'special',
     level: number,
-    annual_pence: number,
+    annualPence: number,
     choices: Record<string, string | null>,
-    band_code: string | null = null,
-  ) => ({
-    la_code: LA,
-    child_id,
-    setting_id,
-    matrix_version_id: versions.approved,
-    funded_setting_type,
-    level,
-    annual_pence,
-    choices: JSON.stringify(choices),
-    band_code,
-    start_date: '2026-04-01',
-    status: 'agreed' as const,
-    agreed_at: new Date(),
-    agreed_by: users.manager!,
-  })
+    bandCode: string | null = null,
+  ) => agreedAward(e.t.fixture, { childId, settingId, settingType, level, annualPence, choices, bandCode })
   await db
     .insertInto('award')
     .values([
