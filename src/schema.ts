@@ -1,8 +1,9 @@
 import type { FundingTables } from './funding/tables.ts'
+import type { ModerationTables } from './moderation/tables.ts'
 import type { PeopleTables } from './people/tables.ts'
 import type { AuditTables } from './platform/audit/tables.ts'
 import type { PlatformTables } from './platform/db/tables.ts'
 import type { SessionTables } from './platform/http/tables.ts'
 
 // The whole database as Kysely sees it: each area declares its own tables beside its store.
-export interface DB extends PlatformTables, SessionTables, AuditTables, PeopleTables, FundingTables {}
+export interface DB extends PlatformTables, SessionTables, AuditTables, PeopleTables, FundingTables, ModerationTables {}

@@ -16,9 +16,11 @@ import {
   type Who,
 } from './authorisation-table.ts'
 import { Client, signedIn, startTestApp } from './support/app.ts'
+import { loadModerationFixture } from './support/fixture.ts'
 
 // Top-level await: the tests are generated from the routes of a running app.
 const t = await startTestApp()
+await loadModerationFixture(t.database.db, t.fixture)
 after(() => t.close())
 
 type Layer = {

@@ -52,6 +52,8 @@ export interface AwardTable {
   returned_reason: string | null
   returned_at: NullableTimestamp
   returned_by: string | null
+  /** Referred for Level 8 by the panel: funded by a costed package whatever the score. */
+  level8_referred: Generated<boolean>
 }
 
 /** A Level 8 package as stored: quantities in hundredths, unit costs in pence. */
@@ -82,10 +84,18 @@ export interface LegacyFundingTable {
   start_date: string
   end_date: string | null
   note: string | null
+  /** 'phased': paid until the matrix reaches the setting type; 'exceptional': a legacy exceptional-funding case moving onto the matrix. */
+  kind: Generated<LegacyKind>
+  /** The agreed matrix award that replaced this amount (exceptional cases). */
+  award_id: string | null
+  /** Transitional protection: the higher of the old and new amounts is paid until this date. */
+  protected_until: string | null
   version: Generated<number>
   created_at: Timestamp
   updated_at: Timestamp
 }
+
+export type LegacyKind = 'phased' | 'exceptional'
 
 export interface FundingTables {
   matrix_version: MatrixVersionTable
