@@ -1,3 +1,4 @@
+import type { CaseworkTables } from './casework/tables.ts'
 import type { FundingTables } from './funding/tables.ts'
 import type { ModerationTables } from './moderation/tables.ts'
 import type { PeopleTables } from './people/tables.ts'
@@ -6,4 +7,5 @@ import type { PlatformTables } from './platform/db/tables.ts'
 import type { SessionTables } from './platform/http/tables.ts'
 
 // The whole database as Kysely sees it: each area declares its own tables beside its store.
-export interface DB extends PlatformTables, SessionTables, AuditTables, PeopleTables, FundingTables, ModerationTables {}
+export interface DB
+  extends PlatformTables, SessionTables, AuditTables, PeopleTables, FundingTables, ModerationTables, CaseworkTables {}
