@@ -2,6 +2,8 @@ import type { Config } from './config.ts'
 import { bandWeb } from './funding/band-web.ts'
 import { LegacyImportService } from './funding/legacy-import.ts'
 import { legacyWeb } from './funding/legacy-web.ts'
+import { TransitionService } from './funding/transition.ts'
+import { transitionWeb } from './funding/transition-web.ts'
 import { BandService } from './funding/bands.ts'
 import { fundingRunWeb } from './funding/run-web.ts'
 import { FundingRunService } from './funding/runs.ts'
@@ -11,6 +13,10 @@ import { awardWeb } from './funding/award-web.ts'
 import { AwardService } from './funding/awards.ts'
 import { FundingService } from './funding/service.ts'
 import { fundingWeb } from './funding/web.ts'
+import { consistencyWeb } from './moderation/consistency-web.ts'
+import { ConsistencyService } from './moderation/consistency.ts'
+import { ModerationService } from './moderation/service.ts'
+import { moderationWeb } from './moderation/web.ts'
 import { AccountService } from './people/accounts.ts'
 import { ImportService } from './people/import-service.ts'
 import { importWeb } from './people/import-web.ts'
@@ -55,6 +61,9 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
       whatIfWeb(new WhatIfService(db, config.laCode, clock)),
       bandWeb(new BandService(db, config.laCode)),
       legacyWeb(config, new LegacyImportService(db, config.laCode)),
+      transitionWeb(new TransitionService(db, config.laCode, clock)),
+      consistencyWeb(new ConsistencyService(db, config.laCode, clock)),
+      moderationWeb(new ModerationService(db, config.laCode, clock)),
       auditWeb(db, config.laCode),
     ],
   })

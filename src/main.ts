@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import { buildApp } from './app.ts'
 import { loadConfig, type Config } from './config.ts'
 import { loadFundingDemo } from './funding/demo.ts'
+import { loadModerationDemo } from './moderation/demo.ts'
 import { describeLegacyError, LegacyImportRejected, LegacyImportService } from './funding/legacy-import.ts'
 import { AccountService } from './people/accounts.ts'
 import { describeRowError, ImportRejected, importKindSchema, ImportService } from './people/import-service.ts'
@@ -46,7 +47,9 @@ async function seed(config: Config, database: Database): Promise<void> {
   })
   // With the people, not on its own: an approved illustrative matrix has no place in a real authority's data.
   const matrixVersion = await loadFundingDemo(database.db, config.laCode, systemClock.now())
-  log.info('demo authority loaded', { ...counts, matrixVersion, ms: Date.now() - started })
+  // The panel's past decisions and the legacy exceptional-funding cases refer to those awards.
+  const moderation = await loadModerationDemo(database.db, config.laCode, systemClock.now())
+  log.info('demo authority loaded', { ...counts, matrixVersion, moderation, ms: Date.now() - started })
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`

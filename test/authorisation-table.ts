@@ -69,6 +69,12 @@ export const TABLE: Row[] = [
   row('GET /admin/audit',                200,     403,     403,     403,  403,    403,           303),
   row('GET /api/v1/audit',               200,     403,     403,     403,  403,    403,           401),
 
+  // Panel consistency (src/moderation/consistency*): aggregates of the panel's decisions, for the
+  // LA admin, the SEND manager and panel members; no pupil is named, so nobody else needs it.
+  row('GET /moderation/consistency',      200,     200,     403,     200,  403,    403,           303),
+  row('GET /moderation/consistency.csv',  200,     200,     403,     200,  403,    403,           303),
+  row('GET /moderation/consistency.xlsx', 200,     200,     403,     200,  403,    403,           303),
+
   // CSV import (src/people/import*). The LA admin's harmless request names no file: the form
   // answers 400, the result page with no import behind it goes back to the form, the API wants text/csv.
   row('GET /imports',                    200,     403,     403,     403,  403,    403,           303),
@@ -92,23 +98,45 @@ export const TABLE: Row[] = [
   row('POST /api/v1/funding/versions',                    400, 403, 403, 403, 400, 403, 401),
   row('POST /api/v1/funding/versions/:versionId/status',  400, 403, 403, 403, 400, 403, 401),
 
-  // Awards (src/funding/award*). SEND staff and a school's own SENCo complete matrices; a SEND manager
-  // (or the LA admin) agrees or returns them. Starting resumes the fixture's open matrix; the other
+  // Awards (src/funding/award*). SEND staff and a school's own SENCo complete matrices; the moderation
+  // panel agrees or returns them (below). Starting resumes the fixture's open matrix; the other
   // harmless POSTs send no version number: the validation answer.
   row('POST /children/:childId/awards',                        303, 303, 303, 403, 403, own(303, 404), 303),
   row('GET /children/:childId/awards/:awardId',                200, 200, 200, 403, 403, own(200, 404), 303),
   row('POST /children/:childId/awards/:awardId/calculate',     400, 400, 400, 403, 403, own(400, 404), 303),
   row('POST /children/:childId/awards/:awardId/save',          400, 400, 400, 403, 403, own(400, 404), 303),
   row('POST /children/:childId/awards/:awardId/submit',        400, 400, 400, 403, 403, own(400, 404), 303),
-  row('POST /children/:childId/awards/:awardId/agree',         400, 400, 403, 403, 403, 403,           303),
-  row('POST /children/:childId/awards/:awardId/return',        400, 400, 403, 403, 403, 403,           303),
   row('GET /api/v1/children/:childId/awards',                  200, 200, 200, 403, 403, own(200, 404), 401),
   row('POST /api/v1/children/:childId/awards',                 200, 200, 200, 403, 403, own(200, 404), 401),
   row('GET /api/v1/awards/:awardId',                           200, 200, 200, 403, 403, own(200, 404), 401),
   row('POST /api/v1/awards/:awardId',                          400, 400, 400, 403, 403, own(400, 404), 401),
   row('POST /api/v1/awards/:awardId/submit',                   400, 400, 400, 403, 403, own(400, 404), 401),
-  row('POST /api/v1/awards/:awardId/agree',                    400, 400, 403, 403, 403, 403,           401),
-  row('POST /api/v1/awards/:awardId/return',                   400, 400, 403, 403, 403, 403,           401),
+
+  // The moderation panel (src/moderation/web.ts). The SEND manager (or the LA admin) sets up panels,
+  // members, sessions, attendance and agendas, issues and supersedes decisions; panel members read
+  // them and decide (a seat, presence, no conflict and a quorum are checked per case, after the
+  // form). A decision letter goes to LA staff who need it, and to a school only for its own pupils.
+  // The harmless POSTs send no name, version, member or decision: the validation answer; the
+  // upcoming session has nothing decided to issue.
+  row('GET /moderation/panels',                               200, 200, 403, 200, 403, 403,           303),
+  row('POST /moderation/panels',                              400, 400, 403, 403, 403, 403,           303),
+  row('GET /moderation/panels/:panelId',                      200, 200, 403, 200, 403, 403,           303),
+  row('POST /moderation/panels/:panelId',                     400, 400, 403, 403, 403, 403,           303),
+  row('POST /moderation/panels/:panelId/members',             400, 400, 403, 403, 403, 403,           303),
+  row('POST /moderation/members/:memberId',                   400, 400, 403, 403, 403, 403,           303),
+  row('POST /moderation/panels/:panelId/sessions',            400, 400, 403, 403, 403, 403,           303),
+  row('GET /moderation/sessions/:sessionId',                  200, 200, 403, 200, 403, 403,           303),
+  row('POST /moderation/sessions/:sessionId/attendance',      400, 400, 403, 403, 403, 403,           303),
+  row('GET /moderation/sessions/:sessionId/agenda',           200, 200, 403, 403, 403, 403,           303),
+  row('POST /moderation/sessions/:sessionId/agenda',          400, 400, 403, 403, 403, 403,           303),
+  row('POST /moderation/sessions/:sessionId/issue',           400, 400, 403, 403, 403, 403,           303),
+  row('GET /moderation/cases/:caseId',                        200, 200, 403, 200, 403, 403,           303),
+  row('POST /moderation/cases/:caseId/decision',              403, 400, 403, 400, 403, 403,           303),
+  row('POST /moderation/cases/:caseId/withdraw',              400, 400, 403, 403, 403, 403,           303),
+  row('POST /moderation/cases/:caseId/issue',                 400, 400, 403, 403, 403, 403,           303),
+  row('POST /moderation/decisions/:decisionId/supersede',     400, 400, 403, 403, 403, 403,           303),
+  row('GET /decisions/:decisionId/letter',                    200, 200, 200, 200, 403, own(200, 404), 303),
+  row('POST /api/v1/moderation/cases/:caseId/decision',       403, 400, 403, 400, 403, 403,           401),
 
   // Funding runs and statements (src/funding/run*). Finance, the LA admin and the SEND manager see every
   // school; a school user only their own statement. Case officers and panel members have no need for them.
@@ -128,6 +156,14 @@ export const TABLE: Row[] = [
   // Legacy funding import: the harmless POST sends no file, so the form answers 400.
   row('GET /funding/legacy',                              200, 403, 403, 403, 200, 403, 303),
   row('POST /funding/legacy',                             400, 403, 403, 403, 400, 403, 303),
+
+  // Legacy exceptional funding moving onto the matrix (src/funding/transition*): SEND staff, finance and
+  // panel members read the cases; a SEND manager (or the LA admin) sets the protection date. The
+  // harmless POST sends no version number: the validation answer.
+  row('GET /funding/transition',                          200, 200, 403, 200, 200, 403, 303),
+  row('GET /funding/transition/download',                 200, 200, 403, 200, 200, 403, 303),
+  row('GET /funding/transition/:legacyId',                200, 200, 403, 200, 200, 403, 303),
+  row('POST /funding/transition/:legacyId',               400, 400, 403, 403, 403, 403, 303),
 ]
 
 /** The user each role signs in as (test/support/fixture.ts). The school user works at School A. */
@@ -148,7 +184,14 @@ export const PARAMS: Record<string, (f: Fixture) => { own: string; other: string
   versionId: f => ({ own: f.versions.draft, other: f.versions.draft }),
   awardId: f => ({ own: f.awards.ada, other: f.awards.eve }),
   specialId: f => ({ own: f.settings.special, other: f.settings.special }),
+  // The moderation fixture: Ben's pending case at A on the upcoming session; issued decisions at A and B.
+  panelId: f => ({ own: f.moderation!.panel, other: f.moderation!.panel }),
+  memberId: f => ({ own: f.moderation!.members.head, other: f.moderation!.members.head }),
+  sessionId: f => ({ own: f.moderation!.sessions.upcoming, other: f.moderation!.sessions.upcoming }),
+  caseId: f => ({ own: f.moderation!.cases.ben, other: f.moderation!.cases.ben }),
+  decisionId: f => ({ own: f.moderation!.decisions.ada, other: f.moderation!.decisions.eve }),
+  legacyId: f => ({ own: f.moderation!.legacy.eve, other: f.moderation!.legacy.eve }),
 }
 
 /** Parameters naming a record that belongs to a school: rows with one are tried with both records. */
-export const SCHOOL_SCOPED = new Set(['childId', 'settingId', 'awardId'])
+export const SCHOOL_SCOPED = new Set(['childId', 'settingId', 'awardId', 'decisionId'])

@@ -119,62 +119,6 @@ describe('funding matrices and awards', () => {
     assert.deepEqual(row.choices, { CI: 'CI1' })
   })
 
-  it('a SEND manager agrees; the child record then shows the agreed level, £ and the explanation', async () => {
-    const officer = await signedIn(t.app, 'officer')
-    const award = await awardRow(t.fixture.awards.ada)
-    const refused = await officer.postJson(`/api/v1/awards/${award.id}/agree`, { version: award.version })
-    assert.equal(refused.status, 403)
-    const manager = await signedIn(t.app, 'manager')
-    const path = `/children/${t.fixture.children.ada}/awards/${award.id}`
-    const page = await manager.get(path)
-    assert.match(page.text, /Agree funding/)
-    const agreed = await manager.post(`${path}/agree`, { version: String(award.version), startDate: '' })
-    assert.equal(agreed.status, 303, agreed.text)
-    const row = await awardRow(award.id)
-    assert.equal(row.status, 'agreed')
-    assert.equal(row.start_date, '2026-11-23')
-    assert.ok(row.agreed_by)
-
-    const senco = await signedIn(t.app, 'senco.a')
-    const record = await senco.get(`/children/${t.fixture.children.ada}`)
-    assert.match(record.text, /Level 2/)
-    assert.match(record.text, /£4,320\.00/)
-    assert.match(record.text, /Agreed/)
-    const explained = await senco.get(path)
-    assert.match(explained.text, /rate for Level 2 is £4,320\.00 a year/)
-  })
-
-  it('re-assessment makes a new award; agreeing it ends the previous one the day before', async () => {
-    const senco = await signedIn(t.app, 'senco.a')
-    const path = await start(senco, t.fixture.children.ada)
-    assert.notEqual(idOf(path), t.fixture.awards.ada)
-    const version = await versionOf(senco, path)
-    const res = await senco.post(`${path}/submit`, {
-      version,
-      'choice-CI': 'CI1',
-      'evidence-CI': 'Annual review',
-      'choice-CL': 'CL1',
-      'evidence-CL': 'Annual review',
-    })
-    assert.equal(res.status, 303, res.text)
-    const manager = await signedIn(t.app, 'manager')
-    const fresh = await awardRow(idOf(path))
-    const agreed = await manager.postJson(`/api/v1/awards/${fresh.id}/agree`, {
-      version: fresh.version,
-      startDate: '2026-12-01',
-    })
-    assert.equal(agreed.status, 200, JSON.stringify(agreed.body))
-    assert.deepEqual(agreed.body.ended, [t.fixture.awards.ada])
-    const previous = await awardRow(t.fixture.awards.ada)
-    assert.equal(previous.end_date, '2026-11-30')
-    assert.equal(previous.status, 'agreed')
-    const now = await awardRow(fresh.id)
-    assert.equal(now.level, 1)
-    assert.equal(Number(now.annual_pence), 155_000)
-    const list = await senco.get(`/api/v1/children/${t.fixture.children.ada}/awards`)
-    assert.equal(list.body.awards.filter((a: { status: string }) => a.status === 'agreed').length, 2)
-  })
-
   it('a special-school pupil is paid by their school’s band, and their score is still recorded', async () => {
     const officer = await signedIn(t.app, 'officer')
     const path = await start(officer, t.fixture.children.dev)
@@ -201,7 +145,7 @@ describe('funding matrices and awards', () => {
     assert.equal(row.level, 2)
   })
 
-  it('Level 8 needs a costed package before submission; its total is the amount a manager approves', async () => {
+  it('Level 8 needs a costed package before submission; its total is the amount the panel approves', async () => {
     const officer = await signedIn(t.app, 'officer')
     const path = await start(officer, t.fixture.children.cara)
     const id = idOf(path)
@@ -238,34 +182,13 @@ describe('funding matrices and awards', () => {
     const next = /name="version" value="(\d+)"/.exec(withPackage.text)![1]!
     const submitted = await officer.postJson(`/api/v1/awards/${id}/submit`, { version: Number(next) })
     assert.equal(submitted.status, 200, JSON.stringify(submitted.body))
-    const manager = await signedIn(t.app, 'manager')
-    const agreed = await manager.postJson(`/api/v1/awards/${id}/agree`, { version: submitted.body.version })
-    assert.equal(agreed.status, 200, JSON.stringify(agreed.body))
+    // The panel agrees (approves) the package: test/moderation.test.ts.
     const row = await awardRow(id)
     assert.equal(row.level, 3)
     assert.equal(Number(row.level8_total_pence), 1_515_750)
     assert.equal(Number(row.annual_pence), 1_515_750)
-    assert.equal(row.status, 'agreed')
-  })
-
-  it('a manager returns a submitted matrix with a reason; the assessor can change it and submit again', async () => {
-    const ben = await t.database.db
-      .selectFrom('award')
-      .selectAll()
-      .where('child_id', '=', t.fixture.children.ben)
-      .executeTakeFirstOrThrow()
-    assert.equal(ben.status, 'submitted')
-    const manager = await signedIn(t.app, 'manager')
-    const blank = await manager.postJson(`/api/v1/awards/${ben.id}/return`, { version: ben.version, reason: ' ' })
-    assert.equal(blank.status, 400)
-    const res = await manager.postJson(`/api/v1/awards/${ben.id}/return`, {
-      version: ben.version,
-      reason: 'Please add the educational psychologist’s report',
-    })
-    assert.equal(res.status, 200)
-    const senco = await signedIn(t.app, 'senco.a')
-    const page = await senco.get(`/children/${t.fixture.children.ben}/awards/${ben.id}`)
-    assert.match(page.text, /Returned because/)
-    assert.match(page.text, /Submit for agreement/)
+    assert.equal(row.status, 'submitted')
+    const page = await officer.get(path)
+    assert.match(page.text, /awaiting the moderation panel/)
   })
 })

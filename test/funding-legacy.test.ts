@@ -76,6 +76,32 @@ describe('legacy funding import', () => {
     assert.equal(failed.length, 2)
   })
 
+  it('stores the kind column; a changed kind counts as updated; a bad kind names its line and column', async () => {
+    const finance = await signedIn(t.app, 'finance')
+    await finance.get('/funding/legacy')
+    const file = (kind: string) =>
+      ['child_id,setting_urn,annual_amount,start_date,end_date,kind', `F0005,900002,6000,2024-09-01,,${kind}`].join(
+        '\n',
+      )
+    const kindOf = async () =>
+      await t.database.db
+        .selectFrom('legacy_funding')
+        .select(['kind', 'version'])
+        .where('child_id', '=', t.fixture.children.eve)
+        .executeTakeFirstOrThrow()
+    const first = await finance.upload('/funding/legacy', 'file', 'legacy.csv', file(''))
+    assert.equal(first.status, 200, first.text)
+    assert.deepEqual(await kindOf(), { kind: 'phased', version: 1 })
+    const changed = await finance.upload('/funding/legacy', 'file', 'legacy.csv', file('exceptional'))
+    assert.equal(changed.status, 200)
+    assert.match(changed.text, /Changed\s*<\/dt>\s*<dd[^>]*>\s*1\s/)
+    assert.deepEqual(await kindOf(), { kind: 'exceptional', version: 2 })
+    const bad = await finance.upload('/funding/legacy', 'file', 'legacy.csv', file('special'))
+    assert.equal(bad.status, 422)
+    assert.match(bad.text, /Line 2, column kind: must be exceptional or phased/)
+    assert.deepEqual(await kindOf(), { kind: 'exceptional', version: 2 })
+  })
+
   it('a case officer may not see or use the import', async () => {
     const officer = await signedIn(t.app, 'officer')
     assert.equal((await officer.get('/funding/legacy')).status, 403)

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs'
 import request from 'supertest'
 import { FIXTURES } from '../src/funding/rules/fixtures/index.ts'
 import { signedIn, startTestApp, type TestApp } from './support/app.ts'
-import { LA } from './support/fixture.ts'
+import { LA, loadModerationFixture } from './support/fixture.ts'
 
 // Funding runs over a handful of hand-made awards, amounts worked out by hand in the comments.
 let t: TestApp
@@ -195,5 +195,63 @@ describe('funding runs', () => {
     const row = workbook.worksheets[0]!.getRow(2)
     assert.equal(row.getCell(1).value, "'=Cara Rowan")
     assert.equal(row.getCell(8).value, 5305)
+  })
+})
+
+// The moderation fixture in an app of its own, so the sums above stay as they are: Eve's exceptional
+// amount replaced by a Level 1 award from 16 November 2026 and protected to 31 August 2027, and Ada's
+// award agreed by the panel at Level 2 with its reason.
+describe('funding runs after the moderation panel', () => {
+  let m: TestApp
+  before(async () => {
+    m = await startTestApp()
+    await loadModerationFixture(m.database.db, m.fixture)
+  })
+  after(() => m.close())
+
+  it('pays Eve the exceptional amount to 15 November, then the award and transitional protection', async () => {
+    const finance = await signedIn(m.app, 'finance')
+    const res = await finance.get(`/funding/statements/${m.fixture.settings.schoolB}/download?year=2026-27&format=csv`)
+    assert.equal(res.status, 200)
+    const lines = res.text.trim().split('\n').slice(1)
+    // £6,000 × 229 ÷ 365 (1 April to 15 November 2026) = £3,764.38, though mainstream joined the matrix in 2025.
+    assert.match(lines[0]!, /^Eve Thorn,Legacy amount,2026-27,2026-04-01,2026-11-15,229,6000,3764\.38,/)
+    // £1,550 × 136 ÷ 365 (16 November 2026 to 31 March 2027) = £577.53
+    assert.match(lines[1]!, /^Eve Thorn,Level 1,2026-27,2026-11-16,2027-03-31,136,1550,577\.53,/)
+    // (£6,000 − £1,550) × 136 ÷ 365 = £1,658.08, to the end of the financial year (protected to 31 August 2027).
+    assert.match(lines[2]!, /^Eve Thorn,Transitional protection,2026-27,2026-11-16,2027-03-31,136,4450,1658\.08,/)
+    assert.match(lines[2]!, /until 31 August 2027/)
+    // Each line is rounded once, so the year comes to a penny under £6,000 × 365 ÷ 365.
+    assert.equal(lines[3], 'Total,,,,,,,5999.99,')
+
+    // The school sees each line's explanation on its statement page.
+    const senco = await signedIn(m.app, 'senco.b')
+    const page = await senco.get(`/funding/statements/${m.fixture.settings.schoolB}?year=2026-27`)
+    assert.equal(page.status, 200)
+    assert.match(
+      page.text,
+      /Transitional protection until 31 August 2027: the legacy exceptional amount was £6,000\.00 a year/,
+    )
+    assert.match(page.text, /difference of £4,450\.00 a year/)
+  })
+
+  it('groups the protection lines in the run by level, and ends protection at its date in 2027-28', async () => {
+    const finance = await signedIn(m.app, 'finance')
+    const run = await finance.get('/funding/runs?year=2026-27')
+    assert.equal(run.status, 200)
+    assert.match(pence(run.text), /Transitional protection<\/th> <td[^>]*>1<\/td> <td[^>]*>1<\/td> <td[^>]*>£1,658\.08/)
+    const next = await finance.get(`/funding/statements/${m.fixture.settings.schoolB}/download?year=2027-28&format=csv`)
+    // 1 April to 31 August 2027: 153 of 2027-28's 366 days of £4,450 = £1,860.25
+    assert.match(next.text, /\nEve Thorn,Transitional protection,2027-28,2027-04-01,2027-08-31,153,4450,1860\.25,/)
+  })
+
+  it('explains Ada’s award with the panel’s decision and reason', async () => {
+    const senco = await signedIn(m.app, 'senco.a')
+    const page = await senco.get(`/funding/statements/${m.fixture.settings.schoolA}?year=2026-27`)
+    assert.equal(page.status, 200)
+    assert.match(
+      page.text,
+      /Agreed by the moderation panel on 16 November 2026 at Level 2 \(the school proposed Level 1\): The communication evidence shows an adult is needed for most of the day\./,
+    )
   })
 })

@@ -29,6 +29,7 @@ const AWARD_COLUMNS = [
   'award.updated_at',
   'award.submitted_at',
   'award.agreed_at',
+  'award.level8_referred',
 ] as const
 
 export type AwardRow = {
@@ -54,7 +55,27 @@ export type AwardRow = {
   updated_at: Date
   submitted_at: Date | null
   agreed_at: Date | null
+  level8_referred: boolean
   version_name: string
+}
+
+/** The panel's part in an award: the session it waits for, and its issued decision. */
+export type AwardPanelStatus = {
+  awaitingSessionDate: string | null
+  decision: IssuedDecision | null
+}
+
+export type IssuedDecision = {
+  id: string
+  award_id: string
+  outcome: 'agree' | 'change_level' | 'return' | 'refer_level8'
+  proposed_level: number | null
+  decided_level: number | null
+  annual_pence: number | null
+  reason: string | null
+  evidence_needed: string | null
+  start_date: string | null
+  issued_at: Date | null
 }
 
 export type CurrentPlacement = {
@@ -258,28 +279,49 @@ export class AwardStore {
     return row?.version ?? null
   }
 
-  async markAgreed(id: string, expected: number, by: string, startDate: string, now: Date): Promise<number | null> {
-    const row = await this.db
+  /** A submitted award the panel has decided: not paid until the decision is issued. */
+  async markModerated(id: string, now: Date): Promise<boolean> {
+    const rows = await this.db
+      .updateTable('award')
+      .set({ status: 'moderated', version: sql<number>`version + 1`, updated_at: now })
+      .where('la_code', '=', this.laCode)
+      .where('id', '=', id)
+      .where('status', '=', 'submitted')
+      .returning('id')
+      .execute()
+    return rows.length === 1
+  }
+
+  /** Issued agreement: the award is paid at the panel's level from the start date. */
+  async markAgreed(
+    id: string,
+    by: string,
+    agreed: { startDate: string; level: number; annualPence: number },
+    now: Date,
+  ): Promise<boolean> {
+    const rows = await this.db
       .updateTable('award')
       .set({
         status: 'agreed',
         agreed_at: now,
         agreed_by: by,
-        start_date: startDate,
+        start_date: agreed.startDate,
+        level: agreed.level,
+        annual_pence: agreed.annualPence,
         version: sql<number>`version + 1`,
         updated_at: now,
       })
       .where('la_code', '=', this.laCode)
       .where('id', '=', id)
-      .where('version', '=', expected)
-      .where('status', '=', 'submitted')
-      .returning('version')
-      .executeTakeFirst()
-    return row?.version ?? null
+      .where('status', '=', 'moderated')
+      .returning('id')
+      .execute()
+    return rows.length === 1
   }
 
-  async markReturned(id: string, expected: number, by: string, reason: string, now: Date): Promise<number | null> {
-    const row = await this.db
+  /** Issued return (or Level 8 referral): back to the school to complete and submit again. */
+  async markReturned(id: string, by: string, reason: string, level8Referred: boolean, now: Date): Promise<boolean> {
+    const rows = await this.db
       .updateTable('award')
       .set({
         status: 'returned',
@@ -288,16 +330,27 @@ export class AwardStore {
         returned_by: by,
         submitted_at: null,
         submitted_by: null,
+        ...(level8Referred ? { level8_referred: true } : {}),
         version: sql<number>`version + 1`,
         updated_at: now,
       })
       .where('la_code', '=', this.laCode)
       .where('id', '=', id)
-      .where('version', '=', expected)
-      .where('status', '=', 'submitted')
-      .returning('version')
-      .executeTakeFirst()
-    return row?.version ?? null
+      .where('status', '=', 'moderated')
+      .returning('id')
+      .execute()
+    return rows.length === 1
+  }
+
+  /** A superseding decision re-levels and re-prices an agreed award. */
+  async relevel(id: string, level: number, annualPence: number, now: Date): Promise<void> {
+    await this.db
+      .updateTable('award')
+      .set({ level, annual_pence: annualPence, version: sql<number>`version + 1`, updated_at: now })
+      .where('la_code', '=', this.laCode)
+      .where('id', '=', id)
+      .where('status', '=', 'agreed')
+      .execute()
   }
 
   /** The child's other agreed awards still running on `from`: a new agreement ends them the day before. */
@@ -320,5 +373,47 @@ export class AwardStore {
       .where('la_code', '=', this.laCode)
       .where('id', '=', id)
       .execute()
+  }
+
+  /** The date of the session whose open agenda the award is on, if any. */
+  async awaitingSession(awardId: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('panel_case')
+      .innerJoin('panel_session', join =>
+        join
+          .onRef('panel_session.id', '=', 'panel_case.session_id')
+          .onRef('panel_session.la_code', '=', 'panel_case.la_code'),
+      )
+      .select('panel_session.session_date')
+      .where('panel_case.la_code', '=', this.laCode)
+      .where('panel_case.award_id', '=', awardId)
+      .where('panel_case.status', 'in', ['pending', 'decided'])
+      .executeTakeFirst()
+    return row?.session_date ?? null
+  }
+
+  /** The current issued panel decision of each award given. */
+  async issuedDecisions(awardIds: readonly string[]): Promise<IssuedDecision[]> {
+    if (!awardIds.length) return []
+    return (await this.db
+      .selectFrom('panel_decision')
+      .select([
+        'id',
+        'award_id',
+        'outcome',
+        'proposed_level',
+        'decided_level',
+        'annual_pence',
+        'reason',
+        'evidence_needed',
+        'start_date',
+        'issued_at',
+      ])
+      .where('la_code', '=', this.laCode)
+      .where('award_id', 'in', awardIds)
+      .where('issued_at', 'is not', null)
+      .where('superseded_at', 'is', null)
+      .orderBy('issued_at', 'desc')
+      .execute()) as IssuedDecision[]
   }
 }

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express'
+import { OUTCOME_LABELS } from '../moderation/rules/panel.ts'
 import { ValidationError, type FieldError } from '../platform/errors.ts'
 import type { WebModule } from '../platform/http/app.ts'
 import { errorSummary } from '../platform/http/validation.ts'
@@ -113,6 +114,7 @@ export function awardWeb(awards: AwardService): WebModule {
       lineRows: lineRows(view, extra.posted),
       lineKinds: PACKAGE_LINE_KINDS,
       statusTags: AWARD_STATUS_TAGS,
+      outcomeLabels: OUTCOME_LABELS,
       settingTypeLabels: SETTING_TYPE_LABELS,
       calculated: extra.calculated ?? false,
       ...(errors.length ? errorSummary(errors) : {}),
@@ -125,6 +127,7 @@ export function awardWeb(awards: AwardService): WebModule {
   router.get('/children/:childId', async (req, res, next) => {
     res.locals.funding = await awards.forChildRecord(actorOf(req), req.params.childId)
     res.locals.awardStatusTags = AWARD_STATUS_TAGS
+    res.locals.outcomeLabels = OUTCOME_LABELS
     next()
   })
 
@@ -188,32 +191,6 @@ export function awardWeb(awards: AwardService): WebModule {
     }
   })
 
-  router.post('/children/:childId/awards/:awardId/agree', async (req, res) => {
-    const { childId, awardId } = req.params
-    const actor = actorOf(req)
-    const body = req.body as Body
-    try {
-      await awards.agreeAward(actor, awardId, { version: body.version, startDate: body.startDate }, childId)
-      res.redirect(303, `/children/${childId}`)
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error
-      render(res, 400, childId, await awards.getAward(actor, awardId, childId), { errors: error.errors })
-    }
-  })
-
-  router.post('/children/:childId/awards/:awardId/return', async (req, res) => {
-    const { childId, awardId } = req.params
-    const actor = actorOf(req)
-    const body = req.body as Body
-    try {
-      await awards.returnAward(actor, awardId, { version: body.version, reason: body.reason }, childId)
-      res.redirect(303, `/children/${childId}`)
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error
-      render(res, 400, childId, await awards.getAward(actor, awardId, childId), { errors: error.errors })
-    }
-  })
-
   router.get('/api/v1/children/:childId/awards', async (req, res) => {
     res.json(await awards.listForChild(actorOf(req), req.params.childId))
   })
@@ -236,14 +213,6 @@ export function awardWeb(awards: AwardService): WebModule {
 
   router.post('/api/v1/awards/:awardId/submit', async (req, res) => {
     res.json(await awards.submitAward(actorOf(req), req.params.awardId, req.body))
-  })
-
-  router.post('/api/v1/awards/:awardId/agree', async (req, res) => {
-    res.json(await awards.agreeAward(actorOf(req), req.params.awardId, req.body))
-  })
-
-  router.post('/api/v1/awards/:awardId/return', async (req, res) => {
-    res.json(await awards.returnAward(actorOf(req), req.params.awardId, req.body))
   })
 
   return { router }

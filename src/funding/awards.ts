@@ -5,9 +5,8 @@ import { audit } from '../platform/audit/audit.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../platform/errors.ts'
 import { parseOrThrow, toFieldErrors } from '../platform/http/validation.ts'
 import type { Clock } from '../platform/time/clock.ts'
-import { addDays } from '../platform/time/dates.ts'
 import type { DB } from '../schema.ts'
-import { AwardStore, type AwardRow, type CurrentPlacement } from './award-store.ts'
+import { AwardStore, type AwardRow, type CurrentPlacement, type IssuedDecision } from './award-store.ts'
 import { describeLine, explainLine, formatPounds } from './rules/explanation.ts'
 import { level8PackageSchema, level8Total, packageLineAmount, packageLineSchema } from './rules/level8.ts'
 import { fundedSettingType, type FundedSettingType, type MatrixVersionSpec } from './rules/matrix-version.ts'
@@ -20,8 +19,6 @@ import type { StoredLevel8Package } from './tables.ts'
 const ALLOWED = {
   'award.read': ['la_admin', 'send_manager', 'case_officer', 'school_user'],
   'award.edit': ['la_admin', 'send_manager', 'case_officer', 'school_user'],
-  // Interim approval until moderation panels exist: a SEND manager agrees (and approves Level 8).
-  'award.agree': ['la_admin', 'send_manager'],
 } as const satisfies Record<string, readonly Role[]>
 export type AwardPermission = keyof typeof ALLOWED
 
@@ -53,21 +50,6 @@ export const saveAwardSchema = z.object({
     .nullish(),
 })
 export const submitAwardSchema = z.object({ version: readVersionSchema })
-export const agreeAwardSchema = z.object({
-  version: readVersionSchema,
-  startDate: z
-    .union([z.iso.date('Enter the start date as a real date, for example 2026-11-23'), z.literal('')])
-    .optional(),
-})
-export const returnAwardSchema = z.object({
-  version: readVersionSchema,
-  reason: z
-    .string({ error: 'Enter why the matrix is returned' })
-    .trim()
-    .min(1, 'Enter why the matrix is returned')
-    .max(2000, 'Enter a reason of at most 2,000 characters'),
-})
-
 export type Slot = {
   code: string
   name: string
@@ -99,9 +81,18 @@ export function calculate(
   spec: MatrixVersionSpec,
   settingType: FundedSettingType,
   choices: Choices,
-  context: { today: string; bands: Band[]; bandCode: string | null; level8: StoredLevel8Package | null },
+  context: {
+    today: string
+    bands: Band[]
+    bandCode: string | null
+    level8: StoredLevel8Package | null
+    /** Referred for Level 8 by the panel: funded as the bespoke level whatever the score. */
+    level8Referred?: boolean
+  },
 ): Calculation {
-  const score = scoreAssessment(spec, choices)
+  const scored = scoreAssessment(spec, choices)
+  const bespokeRow = context.level8Referred ? spec.levels.find(l => l.bespoke) : undefined
+  const score: Score = bespokeRow ? { ...scored, level: bespokeRow.level, levelRow: bespokeRow, bespoke: true } : scored
   const financialYear = financialYearOf(context.today)
   const levelName = score.levelRow.label ?? `Level ${score.level}`
   if (settingType === 'special') {
@@ -119,6 +110,9 @@ export function calculate(
   if (score.bespoke) {
     const lines = context.level8?.lines ?? []
     const total = lines.length ? level8Total(lines) : null
+    const why = bespokeRow
+      ? `The panel referred this pupil for ${levelName} (the matrix scored ${scored.total} points, ${scored.levelRow.label ?? `Level ${scored.level}`})`
+      : `A total of ${score.total} points is ${levelName}`
     return {
       score,
       financialYear,
@@ -126,8 +120,8 @@ export function calculate(
       annualPence: total,
       explanation:
         total === null
-          ? `A total of ${score.total} points is ${levelName}: it is funded by a costed package, not the rate table. Add the package's lines.`
-          : `A total of ${score.total} points is ${levelName}: funded by a costed package of ${lines.length} line${lines.length === 1 ? '' : 's'} totalling ${formatPounds(total)} a year, once agreed.`,
+          ? `${why}: it is funded by a costed package, not the rate table. Add the package's lines.`
+          : `${why}: funded by a costed package of ${lines.length} line${lines.length === 1 ? '' : 's'} totalling ${formatPounds(total)} a year, once agreed.`,
     }
   }
   const from = financialYearStart(financialYear)
@@ -165,13 +159,19 @@ export class AwardService {
     authorise(actor, 'award.read')
     await this.childInScope(actor, childId)
     const awards = await this.store.childAwards(childId)
+    const decisions = await this.store.issuedDecisions(awards.map(a => a.id))
     await audit(this.db, this.laCode, actor, {
       action: 'award.list',
       recordType: 'child',
       recordId: childId,
       details: { awards: awards.length },
     })
-    return { awards: awards.map(summary), mayStart: mayAward(actor, 'award.edit') }
+    // Newest first, so the first decision found for an award is its latest.
+    const decisionOf = (id: string) => decisions.find(d => d.award_id === id) ?? null
+    return {
+      awards: awards.map(a => ({ ...summary(a), decision: decisionSummary(decisionOf(a.id)) })),
+      mayStart: mayAward(actor, 'award.edit'),
+    }
   }
 
   /**
@@ -259,6 +259,7 @@ export class AwardService {
       bands,
       bandCode,
       level8: level8?.package ?? null,
+      level8Referred: award.level8_referred,
     })
     return this.db.transaction().execute(async trx => {
       const next = await this.store.withDb(trx).saveAward(award.id, parsed.version, {
@@ -307,6 +308,7 @@ export class AwardService {
       bands: await this.bandsFor(award),
       bandCode: award.band_code,
       level8: award.level8_package,
+      level8Referred: award.level8_referred,
     })
     if (calc.basis === 'band' && calc.annualPence === null) {
       errors.push({ field: 'bandCode', message: 'Choose the provision band the pupil is funded by' })
@@ -331,66 +333,6 @@ export class AwardService {
     })
   }
 
-  /**
-   * Agrees a submitted award from a start date (today unless given). The child's earlier agreed award
-   * ends the day before, so history is kept and no day is paid twice.
-   */
-  async agreeAward(actor: Actor, awardId: string, input: unknown, childId?: string) {
-    authorise(actor, 'award.agree')
-    const award = await this.loadInScope(actor, 'award.agree', awardId, childId)
-    const parsed = parseOrThrow(agreeAwardSchema, input)
-    if (award.status !== 'submitted')
-      throw new ConflictError(`Only a submitted matrix can be agreed; this one is ${award.status}`)
-    if (award.version !== parsed.version) throw new ConflictError(STALE, { version: award.version })
-    const startDate = parsed.startDate || this.clock.today()
-    return this.db.transaction().execute(async trx => {
-      const store = this.store.withDb(trx)
-      const next = await store.markAgreed(award.id, parsed.version, actor.userId, startDate, this.clock.now())
-      if (next === null) throw new ConflictError(STALE)
-      const endDate = addDays(startDate, -1)
-      const running = await store.agreedRunningOn(award.child_id, award.id, startDate)
-      for (const previous of running) {
-        if (previous.start_date > endDate) {
-          throw new ValidationError([
-            {
-              field: 'startDate',
-              message: `Start after ${previous.start_date}, when the pupil’s current award started`,
-            },
-          ])
-        }
-        await store.endAward(previous.id, endDate, this.clock.now())
-      }
-      await audit(trx, this.laCode, actor, {
-        action: 'award.agree',
-        recordType: 'award',
-        recordId: award.id,
-        details: { version: next, startDate, ended: running.map(r => r.id) },
-      })
-      return { version: next, startDate, ended: running.map(r => r.id) }
-    })
-  }
-
-  /** Sends a submitted matrix back to its assessor with the reason, to be completed and submitted again. */
-  async returnAward(actor: Actor, awardId: string, input: unknown, childId?: string): Promise<{ version: number }> {
-    authorise(actor, 'award.agree')
-    const award = await this.loadInScope(actor, 'award.agree', awardId, childId)
-    const { version, reason } = parseOrThrow(returnAwardSchema, input)
-    if (award.status !== 'submitted')
-      throw new ConflictError(`Only a submitted matrix can be returned; this one is ${award.status}`)
-    if (award.version !== version) throw new ConflictError(STALE, { version: award.version })
-    return this.db.transaction().execute(async trx => {
-      const next = await this.store.withDb(trx).markReturned(award.id, version, actor.userId, reason, this.clock.now())
-      if (next === null) throw new ConflictError(STALE)
-      await audit(trx, this.laCode, actor, {
-        action: 'award.return',
-        recordType: 'award',
-        recordId: award.id,
-        details: { version: next },
-      })
-      return { version: next }
-    })
-  }
-
   private async view(actor: Actor, award: AwardRow) {
     const spec = await this.specOf(award)
     const bands = await this.bandsFor(award)
@@ -400,6 +342,7 @@ export class AwardService {
       bands,
       bandCode: award.band_code,
       level8: award.level8_package,
+      level8Referred: award.level8_referred,
     })
     const editable = isEditable(award) && mayAward(actor, 'award.edit')
     return {
@@ -416,7 +359,12 @@ export class AwardService {
       level8: award.level8_package,
       calculation,
       editable,
-      mayAgree: award.status === 'submitted' && mayAward(actor, 'award.agree'),
+      panel: {
+        awaitingSessionDate: ['submitted', 'moderated'].includes(award.status)
+          ? await this.store.awaitingSession(award.id)
+          : null,
+        decision: decisionSummary((await this.store.issuedDecisions([award.id]))[0] ?? null),
+      },
       today: this.clock.today(),
     }
   }
@@ -527,6 +475,23 @@ function summary(award: AwardRow) {
     returnedReason: award.returned_reason,
     submittedAt: award.submitted_at,
     agreedAt: award.agreed_at,
+    level8Referred: award.level8_referred,
     lines: (award.level8_package?.lines ?? []).map(l => ({ ...l, amountPence: packageLineAmount(l) })),
+  }
+}
+
+/** The panel's issued decision as the school sees it beside the award. */
+function decisionSummary(d: IssuedDecision | null) {
+  if (!d) return null
+  return {
+    id: d.id,
+    outcome: d.outcome,
+    proposedLevel: d.proposed_level,
+    decidedLevel: d.decided_level,
+    annualPence: d.annual_pence === null ? null : Number(d.annual_pence),
+    reason: d.reason,
+    evidenceNeeded: d.evidence_needed,
+    startDate: d.start_date,
+    issuedAt: d.issued_at,
   }
 }

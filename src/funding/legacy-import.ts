@@ -81,7 +81,7 @@ class LegacyStore {
     if (!childIds.length) return []
     return this.db
       .selectFrom('legacy_funding')
-      .select(['id', 'child_id', 'setting_id', 'start_date', 'annual_pence', 'end_date', 'note'])
+      .select(['id', 'child_id', 'setting_id', 'start_date', 'annual_pence', 'end_date', 'note', 'kind', 'award_id'])
       .where('la_code', '=', this.laCode)
       .where('child_id', 'in', childIds)
       .orderBy('created_at')
@@ -101,19 +101,21 @@ class LegacyStore {
             start_date: row.startDate,
             end_date: row.endDate,
             note: row.note,
+            kind: row.kind,
           })),
         )
         .execute()
     }
   }
 
-  async update(id: string, row: LegacyRow): Promise<void> {
+  /** A row linked to its matrix award keeps the end date and kind that issuing the panel's decision set. */
+  async update(id: string, row: LegacyRow, linked: boolean): Promise<void> {
     await this.db
       .updateTable('legacy_funding')
       .set({
         annual_pence: row.annualPence,
-        end_date: row.endDate,
         note: row.note,
+        ...(linked ? {} : { end_date: row.endDate, kind: row.kind }),
         version: sql<number>`version + 1`,
         updated_at: sql<string>`now()`,
       })
@@ -154,7 +156,7 @@ export class LegacyImportService {
 
   /**
    * Imports the file all-or-nothing, keyed on (child, setting, start date): a new key is added, a
-   * changed amount, end date or note is updated, and a second import of the same file changes nothing.
+   * changed amount, end date, note or kind is updated, and a second import of the same file changes nothing.
    */
   async import(actor: Actor, csvText: string): Promise<LegacyImportResult> {
     await this.authorise(actor)
@@ -213,10 +215,10 @@ export class LegacyImportService {
             counts.inserted++
           } else if (
             Number(was.annual_pence) !== r.row.annualPence ||
-            dateText(was.end_date) !== r.row.endDate ||
-            (was.note ?? null) !== r.row.note
+            (was.note ?? null) !== r.row.note ||
+            (was.award_id === null && (dateText(was.end_date) !== r.row.endDate || was.kind !== r.row.kind))
           ) {
-            await store.update(was.id, r.row)
+            await store.update(was.id, r.row, was.award_id !== null)
             counts.updated++
           } else counts.unchanged++
         }

@@ -1,12 +1,19 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, SelectQueryBuilder } from 'kysely'
+import { isoDateInLondon } from '../platform/time/clock.ts'
 import type { DB } from '../schema.ts'
 import type { FundedSettingType, MatrixVersionSpec } from './rules/matrix-version.ts'
-import type { RunAward, RunLegacy } from './rules/run.ts'
+import type { RunAward, RunLegacy, RunModeration } from './rules/run.ts'
 import type { Choices } from './rules/scoring.ts'
 
 // Reads what a funding run needs in a handful of queries — the agreed awards with their pupil, setting
-// and locality in one; the versions' documents, the bands and the legacy amounts in one each — so the
-// run itself is in memory.
+// and locality in one; the versions' documents, the bands, the protected legacy amounts, the panel's
+// decisions and the legacy amounts in one each — so the run itself is in memory.
+
+type AwardIds = SelectQueryBuilder<DB, 'award', { id: string }>
+
+/** A date column as 'YYYY-MM-DD', whichever way the driver returns it. */
+const dateText = (d: unknown): string | null =>
+  d === null || d === undefined ? null : d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10)
 
 export class RunStore {
   constructor(
@@ -56,6 +63,19 @@ export class RunStore {
     if (settingId) query = query.where('a.setting_id', '=', settingId)
     const rows = await query.execute()
 
+    // The same awards as a subquery: the protections and decisions are read in one query each, not per award.
+    let inForce = this.db
+      .selectFrom('award')
+      .select('id')
+      .where('la_code', '=', this.laCode)
+      .where('status', '=', 'agreed')
+      .where('start_date', '<=', to)
+      .where(eb => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', from)]))
+    if (settingId) inForce = inForce.where('setting_id', '=', settingId)
+    const [protections, decisions] = rows.length
+      ? await Promise.all([this.protections(inForce), this.decisions(inForce)])
+      : [new Map<string, RunAward['protection']>(), new Map<string, RunModeration>()]
+
     const versionIds = [...new Set(rows.map(r => r.versionId))]
     const specs = new Map(
       versionIds.length
@@ -87,8 +107,55 @@ export class RunStore {
       spec: specs.get(r.versionId) ?? null,
       totalPoints: r.totalPoints === null ? null : Number(r.totalPoints),
       band: r.bandCode ? (bands.get(`${r.settingId} ${r.bandCode}`) ?? null) : null,
+      protection: protections.get(r.awardId) ?? null,
+      moderation: decisions.get(r.awardId) ?? null,
       choices: r.choices as Choices,
     }))
+  }
+
+  /** Linked legacy exceptional amounts with a protection date, by award: the highest if there are two. */
+  private async protections(awardIds: AwardIds) {
+    const rows = await this.db
+      .selectFrom('legacy_funding')
+      .select(['award_id', 'annual_pence', 'protected_until'])
+      .where('la_code', '=', this.laCode)
+      .where('kind', '=', 'exceptional')
+      .where('protected_until', 'is not', null)
+      .where('award_id', 'in', awardIds)
+      .orderBy('annual_pence', 'desc')
+      .execute()
+    const out = new Map<string, NonNullable<RunAward['protection']>>()
+    for (const r of rows) {
+      if (!out.has(r.award_id!)) {
+        out.set(r.award_id!, { legacyAnnualPence: Number(r.annual_pence), until: dateText(r.protected_until)! })
+      }
+    }
+    return out
+  }
+
+  /** Each award's current issued panel decision (the latest, if the award went to the panel twice). */
+  private async decisions(awardIds: AwardIds) {
+    const rows = await this.db
+      .selectFrom('panel_decision')
+      .select(['award_id', 'outcome', 'proposed_level', 'decided_level', 'reason', 'decided_at'])
+      .where('la_code', '=', this.laCode)
+      .where('superseded_at', 'is', null)
+      .where('issued_at', 'is not', null)
+      .where('award_id', 'in', awardIds)
+      .orderBy('issued_at', 'desc')
+      .execute()
+    const out = new Map<string, RunModeration>()
+    for (const r of rows) {
+      if (out.has(r.award_id)) continue
+      out.set(r.award_id, {
+        outcome: r.outcome,
+        proposedLevel: r.proposed_level === null ? null : Number(r.proposed_level),
+        decidedLevel: r.decided_level === null ? null : Number(r.decided_level),
+        reason: r.reason,
+        decidedOn: isoDateInLondon(new Date(r.decided_at)),
+      })
+    }
+    return out
   }
 
   /** Each special school's bands, keyed by 'settingId code', with the amount per place for each year. */
@@ -118,6 +185,7 @@ export class RunStore {
       )
       .select([
         'f.id as legacyId',
+        'f.kind',
         'f.child_id as childId',
         'c.first_name',
         'c.last_name',
@@ -137,6 +205,7 @@ export class RunStore {
     if (settingId) query = query.where('f.setting_id', '=', settingId)
     return (await query.execute()).map(r => ({
       legacyId: r.legacyId,
+      kind: r.kind,
       childId: r.childId,
       childName: `${r.first_name} ${r.last_name}`,
       settingId: r.settingId,

@@ -21,6 +21,7 @@ describe('legacy funding rows', () => {
         startDate: '2024-09-01',
         endDate: '2026-08-31',
         note: 'A note, with a comma',
+        kind: 'phased',
       },
       {
         line: 3,
@@ -31,7 +32,24 @@ describe('legacy funding rows', () => {
         startDate: '2025-04-01',
         endDate: null,
         note: null,
+        kind: 'phased',
       },
+    ])
+  })
+
+  it('reads the optional kind column: exceptional or phased, blank meaning phased', () => {
+    const parsed = parseLegacyFunding(
+      `${HEADER},kind\nF1,,900001,6000,2024-09-01,,,Exceptional\nF2,,900001,6000,2024-09-01,,,\nF3,,900001,6000,2024-09-01,,,phased\n`,
+    )
+    assert.ok(parsed.ok)
+    assert.deepEqual(
+      parsed.rows.map(r => r.kind),
+      ['exceptional', 'phased', 'phased'],
+    )
+    const bad = parseLegacyFunding(`${HEADER},kind\nF1,,900001,6000,2024-09-01,,,special\n`)
+    assert.ok(!bad.ok)
+    assert.deepEqual(bad.errors, [
+      { line: 2, column: 'kind', message: 'must be exceptional or phased (blank means phased)' },
     ])
   })
 

@@ -14,6 +14,7 @@ export const LEGACY_COLUMNS = [
   'start_date',
   'end_date',
   'note',
+  'kind',
 ] as const
 export type LegacyColumn = (typeof LEGACY_COLUMNS)[number]
 
@@ -29,6 +30,8 @@ export type LegacyRow = {
   startDate: string
   endDate: string | null
   note: string | null
+  /** 'phased' (blank) until the matrix reaches the setting type; 'exceptional' until its matrix award is agreed. */
+  kind: 'phased' | 'exceptional'
 }
 
 export type LegacyParsed = { ok: true; rows: LegacyRow[] } | { ok: false; errors: RowError[] }
@@ -113,7 +116,7 @@ export function parseLegacyFunding(text: string): LegacyParsed {
     }
     seen.add(name)
   }
-  // child_id or upn identifies the child: one of the two columns is enough; end_date and note are optional.
+  // child_id or upn identifies the child: one of the two columns is enough; end_date, note and kind are optional.
   for (const name of ['setting_urn', 'annual_amount', 'start_date'] as const) {
     if (!seen.has(name)) errors.push({ line: head.line, column: name, message: 'column is missing from the header' })
   }
@@ -173,6 +176,11 @@ export function parseLegacyFunding(text: string): LegacyParsed {
     if (note !== null && note.length > MAX_NOTE) fail('note', `must be at most ${MAX_NOTE} characters`)
     else if (note !== null && hasControl(note)) fail('note', 'must not contain control characters')
 
+    const kindText = v('kind').toLowerCase()
+    if (kindText !== '' && kindText !== 'phased' && kindText !== 'exceptional')
+      fail('kind', 'must be exceptional or phased (blank means phased)')
+    const kind = kindText === 'exceptional' ? 'exceptional' : 'phased'
+
     const child = childId !== null ? `id:${childId}` : `upn:${upn}`
     const key = `${child}|${settingUrn}|${startDate}`
     const earlier = firstKey.get(key)
@@ -180,7 +188,7 @@ export function parseLegacyFunding(text: string): LegacyParsed {
     else firstKey.set(key, line)
 
     if (errors.length === before) {
-      rows.push({ line, childId, upn, settingUrn, annualPence: annualPence!, startDate, endDate, note })
+      rows.push({ line, childId, upn, settingUrn, annualPence: annualPence!, startDate, endDate, note, kind })
     }
   }
   if (body.length === 0 && errors.length === 0 && !error) {

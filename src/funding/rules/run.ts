@@ -1,4 +1,4 @@
-import { addDays, parts } from '../../platform/time/dates.ts'
+import { addDays, formatDate, parts } from '../../platform/time/dates.ts'
 import { formatPounds } from './explanation.ts'
 import type { FundedSettingType, MatrixVersionSpec } from './matrix-version.ts'
 import {
@@ -45,10 +45,24 @@ export type RunAward = Pupil & {
   totalPoints: number | null
   /** A special school's provision band: per financial year, the annual amount per place. */
   band: { code: string; name: string; annualPenceByYear: Record<string, number> } | null
+  /** A linked legacy exceptional amount still protected: the higher of it and the award is paid until `until`. */
+  protection: { legacyAnnualPence: number; until: string } | null
+  /** The award's current issued panel decision, so its line can say what the panel decided and why. */
+  moderation: RunModeration | null
+}
+
+export type RunModeration = {
+  outcome: 'agree' | 'change_level' | 'return' | 'refer_level8'
+  proposedLevel: number | null
+  decidedLevel: number | null
+  reason: string | null
+  decidedOn: string
 }
 
 export type RunLegacy = Pupil & {
   legacyId: string
+  /** 'phased' stops when the matrix reaches the setting type; 'exceptional' runs to its end date. */
+  kind: 'phased' | 'exceptional'
   settingType: FundedSettingType
   annualPence: number
   startDate: string
@@ -57,10 +71,10 @@ export type RunLegacy = Pupil & {
 }
 
 export type RunLine = Pupil & {
-  source: 'matrix' | 'band' | 'legacy'
+  source: 'matrix' | 'band' | 'legacy' | 'protection'
   settingType: FundedSettingType
   level: number | null
-  /** 'Level 3', 'Band B: Complex needs' or 'Legacy amount': what the summary by level groups on. */
+  /** 'Level 3', 'Band B: Complex needs', 'Legacy amount' or 'Transitional protection': what the summary by level groups on. */
   levelLabel: string
   period: string
   from: string
@@ -148,15 +162,18 @@ function instalmentNote(line: Cut, period: RunPeriod): string {
     : ` This ${period.kind}'s instalment is the year's amount to ${line.to} less the amount to the day before ${line.from}, so the instalments add up to the year.`
 }
 
+/** What pricing an award needs. */
+export type Priced = Pick<RunAward, 'band' | 'spec' | 'settingType' | 'level' | 'annualPence'>
+
 /** The version's table rate for the award's setting type and level in a financial year, if it has one. */
-function tableRateOf(award: RunAward, financialYear: string): number | undefined {
+function tableRateOf(award: Priced, financialYear: string): number | undefined {
   return award.spec?.rates.find(
     r => r.financialYear === financialYear && r.settingType === award.settingType && r.level === award.level,
   )?.annualPence
 }
 
 /** What an agreed award pays a year: its band's amount per place, else its version's rate, else its agreed amount. */
-export function annualPenceFor(award: RunAward, financialYear: string): number {
+export function annualPenceFor(award: Priced, financialYear: string): number {
   return award.band
     ? (award.band.annualPenceByYear[financialYear] ?? award.annualPence)
     : (tableRateOf(award, financialYear) ?? award.annualPence)
@@ -178,7 +195,8 @@ function awardLines(award: RunAward, period: RunPeriod, matrixFrom: string | und
     const explanation =
       `Under ${award.versionName}: ${levelLabel}${points}; ${rate}; ` +
       `${formatPounds(line.annualPence)} × ${line.days} ÷ ${line.daysInYear} days (${line.from} to ${line.to}) = ${formatPounds(line.amountPence)}.` +
-      instalmentNote(line, period)
+      instalmentNote(line, period) +
+      moderationNote(award)
     return {
       ...pupilOf(award),
       source: award.band ? 'band' : 'matrix',
@@ -197,12 +215,75 @@ function awardLines(award: RunAward, period: RunPeriod, matrixFrom: string | und
   })
 }
 
+const levelName = (award: RunAward, level: number) =>
+  award.spec?.levels.find(l => l.level === level)?.label ?? `Level ${level}`
+
+/** A sentence saying what the moderation panel decided about the award, and why. */
+function moderationNote(award: RunAward): string {
+  const m = award.moderation
+  if (!m) return ''
+  const on = formatDate(m.decidedOn)
+  const why = m.reason ? `: ${m.reason.trim().replace(/[.\s]+$/, '')}.` : '.'
+  if (m.outcome === 'refer_level8') return ` Referred for Level 8 by the moderation panel on ${on}${why}`
+  if (m.outcome === 'return') return ` Returned by the moderation panel on ${on}${why}`
+  const decided = levelName(award, m.decidedLevel ?? award.level)
+  if (m.proposedLevel === null || m.proposedLevel === m.decidedLevel) {
+    return ` Agreed by the moderation panel on ${on} at ${decided}, the level the school proposed${why}`
+  }
+  return ` Agreed by the moderation panel on ${on} at ${decided} (the school proposed ${levelName(award, m.proposedLevel)})${why}`
+}
+
+/**
+ * Transitional protection: while a replaced legacy exceptional amount is higher than the award, the
+ * difference for each financial year, over the days the award pays up to the protection date, so the
+ * award and this line together pay what the higher amount alone would (to within a penny a line).
+ */
+function protectionLines(award: RunAward, period: RunPeriod, matrixFrom: string | undefined): RunLine[] {
+  const p = award.protection
+  if (!p) return []
+  // The same first day as the award's own lines, so the two never pay different days.
+  const start = later(award.startDate, matrixFrom)
+  const end = award.endDate !== null && award.endDate < p.until ? award.endDate : p.until
+  if (end < start) return []
+  const difference = (fy: string) => Math.max(0, p.legacyAnnualPence - annualPenceFor(award, fy))
+  return linesInPeriod({ start, end }, period, difference)
+    .filter(line => line.annualPence > 0)
+    .map(line => {
+      const now = annualPenceFor(award, line.financialYear)
+      return {
+        ...pupilOf(award),
+        source: 'protection' as const,
+        settingType: award.settingType,
+        level: award.level,
+        levelLabel: 'Transitional protection',
+        period: line.period,
+        from: line.from,
+        to: line.to,
+        days: line.days,
+        financialYear: line.financialYear,
+        annualPence: line.annualPence,
+        amountPence: line.amountPence,
+        explanation:
+          `Transitional protection until ${formatDate(p.until)}: the legacy exceptional amount was ${formatPounds(p.legacyAnnualPence)} a year ` +
+          `and the matrix award pays ${formatPounds(now)} a year in ${line.financialYear}, so the difference of ${formatPounds(line.annualPence)} a year is paid too; ` +
+          `${formatPounds(line.annualPence)} × ${line.days} ÷ ${line.daysInYear} days (${line.from} to ${line.to}) = ${formatPounds(line.amountPence)}.` +
+          instalmentNote(line, period),
+      }
+    })
+}
+
 function legacyLines(legacy: RunLegacy, period: RunPeriod, matrixFrom: string | undefined): RunLine[] {
-  // The legacy amount stops the day before the matrix starts paying this type of setting.
-  const stop = matrixFrom ? addDays(matrixFrom, -1) : null
+  // A phased amount stops the day before the matrix starts paying this type of setting. An exceptional
+  // amount runs to its end date, which issuing the panel's decision sets to the day before the award.
+  const stop = matrixFrom && legacy.kind === 'phased' ? addDays(matrixFrom, -1) : null
   const end = stop !== null && (legacy.endDate === null || stop < legacy.endDate) ? stop : legacy.endDate
   if (end !== null && end < legacy.startDate) return []
-  const until = matrixFrom ? `, paid until the matrix starts for this type of setting on ${matrixFrom}` : ''
+  const until =
+    legacy.kind === 'exceptional'
+      ? `, an exceptional-funding amount paid until its matrix award is agreed${legacy.endDate ? ` (to ${legacy.endDate})` : ''}`
+      : matrixFrom
+        ? `, paid until the matrix starts for this type of setting on ${matrixFrom}`
+        : ''
   return linesInPeriod({ start: legacy.startDate, end }, period, () => legacy.annualPence).map(line => ({
     ...pupilOf(legacy),
     source: 'legacy' as const,
@@ -260,6 +341,7 @@ export function runFunding(
   }
   const lines = [
     ...awards.flatMap(a => awardLines(a, period, matrixFrom.get(a.settingType))),
+    ...awards.flatMap(a => protectionLines(a, period, matrixFrom.get(a.settingType))),
     ...legacy.flatMap(l => legacyLines(l, period, matrixFrom.get(l.settingType))),
   ].filter(l => l.from >= from && l.to <= to)
   lines.sort(

@@ -198,3 +198,34 @@ export function areaOfNeed(needCode: string | null): string {
       return 'Other or not recorded'
   }
 }
+
+/** A group worth a training conversation: at least this many decisions, and this share changed. */
+export const TRAINING_THRESHOLD = { decisions: 3, changedPercent: 30 } as const
+
+/** Whether a group's decisions were changed often enough, over enough cases, to suggest training. */
+export function needsTraining(row: Pick<ConsistencyRow, 'decided' | 'changedPercent'>): boolean {
+  return row.decided >= TRAINING_THRESHOLD.decisions && row.changedPercent >= TRAINING_THRESHOLD.changedPercent
+}
+
+/** Every decision that set a level as one row (all zeros when there are none). */
+export function consistencyTotal<T extends LevelDecision>(
+  decisions: readonly T[],
+  label = 'All decisions',
+): ConsistencyRow {
+  return (
+    consistency(
+      decisions,
+      () => 'all',
+      () => label,
+    )[0] ?? {
+      key: 'all',
+      label,
+      decided: 0,
+      agreed: 0,
+      raised: 0,
+      lowered: 0,
+      changedPercent: 0,
+      meanShift: 0,
+    }
+  )
+}
