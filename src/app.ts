@@ -10,6 +10,12 @@ import { FundingRunService } from './funding/runs.ts'
 import { WhatIfService } from './funding/what-if-service.ts'
 import { whatIfWeb } from './funding/what-if-web.ts'
 import { awardWeb } from './funding/award-web.ts'
+import { CaseworkRequestService } from './casework/request-service.ts'
+import { requestWeb } from './casework/request-web.ts'
+import { PlanService } from './casework/plan-service.ts'
+import { planWeb } from './casework/plan-web.ts'
+import { ReviewService } from './casework/review-service.ts'
+import { reviewWeb } from './casework/review-web.ts'
 import { AwardService } from './funding/awards.ts'
 import { FundingService } from './funding/service.ts'
 import { fundingWeb } from './funding/web.ts'
@@ -54,7 +60,12 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
       signInWeb(config, accounts, sessions, deps.oidc ?? null),
       // Before peopleWeb: it adds the Funding section to the child record that peopleWeb renders.
       awardWeb(awards),
+      // Before peopleWeb too: it adds the Casework section to the child record.
+      requestWeb(new CaseworkRequestService(db, config.laCode, clock)),
+      // Before peopleWeb as well: it adds the EHC plan section to the child record.
+      planWeb(new PlanService(db, config.laCode, clock)),
       peopleWeb(people, sessions),
+      reviewWeb(new ReviewService(db, config.laCode, clock)),
       importWeb(config, imports, sessions),
       fundingWeb(funding),
       fundingRunWeb(new FundingRunService(db, config.laCode, clock)),

@@ -75,6 +75,28 @@ export const TABLE: Row[] = [
   row('GET /moderation/consistency.csv',  200,     200,     403,     200,  403,    403,           303),
   row('GET /moderation/consistency.xlsx', 200,     200,     403,     200,  403,    403,           303),
 
+  // Requests for an EHC needs assessment (src/casework/request*): LA SEND staff read them; case officers
+  // and SEND managers act on them; a school never sees casework here. The request is Cara's (final plan
+  // issued), so its letter exists; the harmless POSTs send no version number or date: the validation answer.
+  row('GET /children/:childId/ehc-requests/new',                                    403, 200, 200, 403, 403, 403, 303),
+  row('POST /children/:childId/ehc-requests',                                       403, 400, 400, 403, 403, 403, 303),
+  row('GET /casework/requests',                                                     200, 200, 200, 403, 403, 403, 303),
+  row('GET /casework/requests/:requestId',                                          200, 200, 200, 403, 403, 403, 303),
+  row('POST /casework/requests/:requestId/decision',                                403, 400, 400, 403, 403, 403, 303),
+  row('POST /casework/requests/:requestId/advice',                                  403, 400, 400, 403, 403, 403, 303),
+  row('POST /casework/requests/:requestId/advice/:adviceId/receipt',                403, 400, 400, 403, 403, 403, 303),
+  row('POST /casework/requests/:requestId/outcome',                                 403, 400, 400, 403, 403, 403, 303),
+  row('POST /casework/requests/:requestId/draft',                                   403, 400, 400, 403, 403, 403, 303),
+  row('POST /casework/requests/:requestId/consultations',                           403, 400, 400, 403, 403, 403, 303),
+  row('POST /casework/requests/:requestId/consultations/:consultationId/response',  403, 400, 400, 403, 403, 403, 303),
+  row('POST /casework/requests/:requestId/final',                                   403, 400, 400, 403, 403, 403, 303),
+  row('POST /casework/requests/:requestId/withdraw',                                403, 400, 400, 403, 403, 403, 303),
+  row('POST /casework/requests/:requestId/exceptions',                              403, 400, 400, 403, 403, 403, 303),
+  row('GET /casework/requests/:requestId/letters/:letterKind',                      200, 200, 200, 403, 403, 403, 303),
+  // The working-day calendar every clock counts with: the LA admin keeps it. No date sent: 400.
+  row('GET /casework/non-working-days',                                             200, 403, 403, 403, 403, 403, 303),
+  row('POST /casework/non-working-days',                                            400, 403, 403, 403, 403, 403, 303),
+
   // CSV import (src/people/import*). The LA admin's harmless request names no file: the form
   // answers 400, the result page with no import behind it goes back to the form, the API wants text/csv.
   row('GET /imports',                    200,     403,     403,     403,  403,    403,           303),
@@ -164,6 +186,29 @@ export const TABLE: Row[] = [
   row('GET /funding/transition/download',                 200, 200, 403, 200, 200, 403, 303),
   row('GET /funding/transition/:legacyId',                200, 200, 403, 200, 200, 403, 303),
   row('POST /funding/transition/:legacyId',               400, 400, 403, 403, 403, 403, 303),
+
+  // EHC plans after issue: annual and phase-transfer reviews, amendments, cessation, letters and the
+  // lists (src/casework/plan*, review*). SEND managers and case officers work on them; the LA admin
+  // reads them; schools, the panel and finance have no need of a child's casework. Opening a review
+  // resumes the open one after the first; the other harmless POSTs send no version or dates: the
+  // validation answer.
+  row('GET /children/:childId/plans/new',                     403, 200, 200, 403, 403, 403, 303),
+  row('POST /children/:childId/plans',                        403, 400, 400, 403, 403, 403, 303),
+  row('GET /casework/plans/:planId',                          200, 200, 200, 403, 403, 403, 303),
+  row('POST /casework/plans/:planId/reviews',                 403, 303, 303, 403, 403, 403, 303),
+  row('GET /casework/plans/:planId/cessation',                200, 200, 200, 403, 403, 403, 303),
+  row('POST /casework/plans/:planId/cessation',               403, 400, 400, 403, 403, 403, 303),
+  row('POST /casework/plans/:planId/cease',                   403, 400, 400, 403, 403, 403, 303),
+  row('GET /casework/plans/:planId/letters/:planLetter',      200, 200, 200, 403, 403, 403, 303),
+  row('GET /casework/reviews',                                200, 200, 200, 403, 403, 403, 303),
+  row('GET /casework/phase-transfers',                        200, 200, 200, 403, 403, 403, 303),
+  row('GET /casework/reviews/:reviewId',                      200, 200, 200, 403, 403, 403, 303),
+  row('POST /casework/reviews/:reviewId',                     403, 400, 400, 403, 403, 403, 303),
+  row('POST /casework/reviews/:reviewId/amendments',          403, 400, 400, 403, 403, 403, 303),
+  row('GET /casework/amendments/:amendmentId',                200, 200, 200, 403, 403, 403, 303),
+  row('POST /casework/amendments/:amendmentId',               403, 400, 400, 403, 403, 403, 303),
+  row('POST /casework/amendments/:amendmentId/issue',         403, 400, 400, 403, 403, 403, 303),
+  row('POST /casework/amendments/:amendmentId/consultations', 403, 400, 400, 403, 403, 403, 303),
 ]
 
 /** The user each role signs in as (test/support/fixture.ts). The school user works at School A. */
@@ -191,6 +236,17 @@ export const PARAMS: Record<string, (f: Fixture) => { own: string; other: string
   caseId: f => ({ own: f.moderation!.cases.ben, other: f.moderation!.cases.ben }),
   decisionId: f => ({ own: f.moderation!.decisions.ada, other: f.moderation!.decisions.eve }),
   legacyId: f => ({ own: f.moderation!.legacy.eve, other: f.moderation!.legacy.eve }),
+  // The casework fixture: Cara's request taken to a final plan, and Ada's awaiting the decision to assess.
+  requestId: f => ({ own: f.casework!.requests.cara, other: f.casework!.requests.ada }),
+  adviceId: f => ({ own: f.casework!.advice.cara, other: f.casework!.advice.cara }),
+  consultationId: f => ({ own: f.casework!.consultations.cara, other: f.casework!.consultations.cara }),
+  letterKind: () => ({ own: 'final-plan', other: 'final-plan' }),
+  // The review fixture (test/support/review-fixture.ts): Cara's plan, decided 'amend' at review with the
+  // amendment under way, and Dev's open review.
+  planId: f => ({ own: f.reviews!.plans.cara, other: f.reviews!.plans.cara }),
+  reviewId: f => ({ own: f.reviews!.reviews.devOpen, other: f.reviews!.reviews.devOpen }),
+  amendmentId: f => ({ own: f.reviews!.amendments.cara, other: f.reviews!.amendments.cara }),
+  planLetter: () => ({ own: 'review-decision', other: 'review-decision' }),
 }
 
 /** Parameters naming a record that belongs to a school: rows with one are tried with both records. */

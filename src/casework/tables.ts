@@ -90,6 +90,9 @@ export interface EhcPlanTable {
   cease_decided_on: string | null
   ceased_on: string | null
   cease_reason: number | null
+  // migrations/0007_plan_cessation.sql: the reason and note decided, before the plan ends.
+  cease_decision_reason: number | null
+  cease_note: string | null
   version: Generated<number>
   created_by: string | null
   created_at: Timestamp

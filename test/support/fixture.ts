@@ -3,6 +3,7 @@ import { hashPassword } from '../../src/platform/http/passwords.ts'
 import type { DB } from '../../src/schema.ts'
 import { matrixVersionSpec } from '../../src/funding/rules/matrix-version.ts'
 import { approvedTestMatrixSpec, testMatrixSpec } from './matrix.ts'
+import type { CaseworkFixture } from './casework-fixture.ts'
 
 export const LA = '999'
 export const PASSWORD = 'correct horse battery staple'
@@ -188,6 +189,10 @@ export async function loadFixture(db: Kysely<DB>) {
     awards: { ada: adaAward!.id, eve: eveAward!.id },
     /** Loaded on request (loadModerationFixture): its agreed awards would change other areas' sums. */
     moderation: undefined as ModerationFixture | undefined,
+    /** Loaded on request (loadReviewFixture in test/support/review-fixture.ts): EHC plans, reviews, an amendment. */
+    reviews: undefined as import('./review-fixture.ts').ReviewFixture | undefined,
+    /** Loaded on request (loadCaseworkFixture in casework-fixture.ts): EHC requests for Ada and Cara. */
+    casework: undefined as CaseworkFixture | undefined,
     settings: { schoolA: schoolA!.id, schoolB: schoolB!.id, special: special!.id },
     // Ada and Ben attend A; Cara left A for B's resource base; Dev is at the special school; Eve at B.
     children: { ada: ada!.id, ben: ben!.id, cara: cara!.id, dev: dev!.id, eve: eve!.id },

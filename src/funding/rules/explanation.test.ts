@@ -38,7 +38,7 @@ describe('the explanation of an amount', () => {
     assert.deepEqual([e.days, e.daysInYear, e.amountPence], [30, 365, 95_096]) // £11,570 × 30 ÷ 365 = £950.96
     assert.equal(
       describeLine(e),
-      'Under Islington tariff scheme 2021-22: Sensory & Physical SENS1, no need (1 points × 4 = 4); ' +
+      'Under Islington tariff scheme 2021-22: Sensory & Physical SENS1, no need (1 point × 4 = 4); ' +
         'Communication & Interaction SLC2, SOC2 (4 points × 2 = 8); Social, Emotional & Mental Health EMO0, BEH3 (3 points × 4 = 12); ' +
         'Cognition & Learning LIT4, NUM4, MEM4, ATT3, CUR2 (17 points, capped at 16 × 4 = 64); total 88 falls in Tariff 5 (80–99); ' +
         'the 2021-22 mainstream rate for Tariff 5 is £11,570.00 a year; £11,570.00 × 30 ÷ 365 days (2021-09-01 to 2021-09-30) = £950.96.',

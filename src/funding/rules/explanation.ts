@@ -66,7 +66,7 @@ export function describeLine(e: Explanation): string {
       const chosen = a.chosen.map(c => `${c.descriptor ?? 'no need'}`).join(', ')
       const capped = a.cap !== null && a.points > a.cap ? `, capped at ${a.cap}` : ''
       const weighted = a.weight !== 1 ? ` × ${a.weight} = ${a.weighted}` : ''
-      return `${a.name} ${chosen} (${a.points} points${capped}${weighted})`
+      return `${a.name} ${chosen} (${a.points} ${a.points === 1 ? 'point' : 'points'}${capped}${weighted})`
     })
     .join('; ')
   const how = e.aggregation === 'sum' ? 'total' : 'highest area score'
