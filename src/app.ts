@@ -16,6 +16,8 @@ import { PlanService } from './casework/plan-service.ts'
 import { planWeb } from './casework/plan-web.ts'
 import { ReviewService } from './casework/review-service.ts'
 import { reviewWeb } from './casework/review-web.ts'
+import { DisputeService } from './casework/dispute-service.ts'
+import { disputeWeb } from './casework/dispute-web.ts'
 import { AwardService } from './funding/awards.ts'
 import { FundingService } from './funding/service.ts'
 import { fundingWeb } from './funding/web.ts'
@@ -64,6 +66,8 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
       requestWeb(new CaseworkRequestService(db, config.laCode, clock)),
       // Before peopleWeb as well: it adds the EHC plan section to the child record.
       planWeb(new PlanService(db, config.laCode, clock)),
+      // Before peopleWeb: it adds the Disagreements and appeals section to the child record.
+      disputeWeb(new DisputeService(db, config.laCode, clock)),
       peopleWeb(people, sessions),
       reviewWeb(new ReviewService(db, config.laCode, clock)),
       importWeb(config, imports, sessions),

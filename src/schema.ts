@@ -1,4 +1,5 @@
 import type { CaseworkTables } from './casework/tables.ts'
+import type { DisputeTables } from './casework/dispute-tables.ts'
 import type { FundingTables } from './funding/tables.ts'
 import type { ModerationTables } from './moderation/tables.ts'
 import type { PeopleTables } from './people/tables.ts'
@@ -8,4 +9,12 @@ import type { SessionTables } from './platform/http/tables.ts'
 
 // The whole database as Kysely sees it: each area declares its own tables beside its store.
 export interface DB
-  extends PlatformTables, SessionTables, AuditTables, PeopleTables, FundingTables, ModerationTables, CaseworkTables {}
+  extends
+    PlatformTables,
+    SessionTables,
+    AuditTables,
+    PeopleTables,
+    FundingTables,
+    ModerationTables,
+    CaseworkTables,
+    DisputeTables {}

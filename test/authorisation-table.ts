@@ -209,6 +209,26 @@ export const TABLE: Row[] = [
   row('POST /casework/amendments/:amendmentId',               403, 400, 400, 403, 403, 403, 303),
   row('POST /casework/amendments/:amendmentId/issue',         403, 400, 400, 403, 403, 403, 303),
   row('POST /casework/amendments/:amendmentId/consultations', 403, 400, 400, 403, 403, 403, 303),
+
+  // Disagreements and complaints (src/casework/dispute*): mediation cases and tribunal appeals (R13–R16),
+  // complaints and compliments. LA SEND staff read them; case officers and SEND managers record them;
+  // the LA admin only reads; schools, the panel and finance have no need of them. The harmless POSTs
+  // send no dates or version: the validation answer.
+  row('GET /casework/disputes',                               200, 200, 200, 403, 403, 403, 303),
+  row('GET /children/:childId/mediation/new',                 403, 200, 200, 403, 403, 403, 303),
+  row('POST /children/:childId/mediation',                    403, 400, 400, 403, 403, 403, 303),
+  row('GET /casework/mediation/:mediationId',                 200, 200, 200, 403, 403, 403, 303),
+  row('POST /casework/mediation/:mediationId',                403, 400, 400, 403, 403, 403, 303),
+  row('GET /children/:childId/appeals/new',                   403, 200, 200, 403, 403, 403, 303),
+  row('POST /children/:childId/appeals',                      403, 400, 400, 403, 403, 403, 303),
+  row('GET /casework/appeals/:appealId',                      200, 200, 200, 403, 403, 403, 303),
+  row('POST /casework/appeals/:appealId',                     403, 400, 400, 403, 403, 403, 303),
+  row('GET /casework/complaints',                             200, 200, 200, 403, 403, 403, 303),
+  row('POST /casework/complaints',                            403, 400, 400, 403, 403, 403, 303),
+  row('POST /casework/compliments',                           403, 400, 400, 403, 403, 403, 303),
+  row('GET /casework/complaints/:complaintId',                200, 200, 200, 403, 403, 403, 303),
+  row('POST /casework/complaints/:complaintId/response',      403, 400, 400, 403, 403, 403, 303),
+  row('POST /casework/complaints/:complaintId/escalation',    403, 400, 400, 403, 403, 403, 303),
 ]
 
 /** The user each role signs in as (test/support/fixture.ts). The school user works at School A. */
@@ -247,6 +267,10 @@ export const PARAMS: Record<string, (f: Fixture) => { own: string; other: string
   reviewId: f => ({ own: f.reviews!.reviews.devOpen, other: f.reviews!.reviews.devOpen }),
   amendmentId: f => ({ own: f.reviews!.amendments.cara, other: f.reviews!.amendments.cara }),
   planLetter: () => ({ own: 'review-decision', other: 'review-decision' }),
+  // The dispute fixture (test/support/dispute-fixture.ts): Cara's mediation, Dev's appeal, Ada's complaint.
+  mediationId: f => ({ own: f.disputes!.mediations.cara, other: f.disputes!.mediations.cara }),
+  appealId: f => ({ own: f.disputes!.appeals.dev, other: f.disputes!.appeals.dev }),
+  complaintId: f => ({ own: f.disputes!.complaints.ada, other: f.disputes!.complaints.ada }),
 }
 
 /** Parameters naming a record that belongs to a school: rows with one are tried with both records. */

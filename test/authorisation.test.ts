@@ -19,12 +19,14 @@ import { Client, signedIn, startTestApp } from './support/app.ts'
 import { loadModerationFixture } from './support/fixture.ts'
 import { loadCaseworkFixture } from './support/casework-fixture.ts'
 import { loadReviewFixture } from './support/review-fixture.ts'
+import { loadDisputeFixture } from './support/dispute-fixture.ts'
 
 // Top-level await: the tests are generated from the routes of a running app.
 const t = await startTestApp()
 await loadModerationFixture(t.database.db, t.fixture)
 await loadCaseworkFixture(t.database.db, t.fixture)
 await loadReviewFixture(t.database.db, t.fixture)
+await loadDisputeFixture(t.database.db, t.fixture)
 after(() => t.close())
 
 type Layer = {
