@@ -273,8 +273,8 @@ export function disputeWeb(disputes: DisputeService): WebModule {
   return {
     router,
     nav: [
-      { text: 'Disagreements and appeals', href: '/casework/disputes', roles: DISPUTE_READERS },
-      { text: 'Complaints and compliments', href: '/casework/complaints', roles: DISPUTE_READERS },
+      { text: 'Disagreements and appeals', href: '/casework/disputes', section: 'Casework', roles: DISPUTE_READERS },
+      { text: 'Complaints and compliments', href: '/casework/complaints', section: 'Casework', roles: DISPUTE_READERS },
     ],
   }
 }

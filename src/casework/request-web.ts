@@ -193,6 +193,6 @@ export function requestWeb(requests: CaseworkRequestService): WebModule {
 
   return {
     router,
-    nav: [{ text: 'EHC requests', href: '/casework/requests', roles: READERS }],
+    nav: [{ text: 'EHC requests', href: '/casework/requests', section: 'Casework', roles: READERS }],
   }
 }

@@ -78,8 +78,8 @@ export function reviewWeb(reviews: ReviewService): WebModule {
   return {
     router,
     nav: [
-      { text: 'Annual reviews', href: '/casework/reviews', roles: CASEWORK_READERS },
-      { text: 'Phase transfers', href: '/casework/phase-transfers', roles: CASEWORK_READERS },
+      { text: 'Annual reviews', href: '/casework/reviews', section: 'Casework', roles: CASEWORK_READERS },
+      { text: 'Phase transfers', href: '/casework/phase-transfers', section: 'Casework', roles: CASEWORK_READERS },
     ],
   }
 }

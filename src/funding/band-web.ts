@@ -47,6 +47,13 @@ export function bandWeb(bands: BandService): WebModule {
 
   return {
     router,
-    nav: [{ text: 'Provision bands', href: '/funding/bands', roles: ['la_admin', 'finance_officer', 'send_manager'] }],
+    nav: [
+      {
+        text: 'Provision bands',
+        href: '/funding/bands',
+        section: 'Funding',
+        roles: ['la_admin', 'finance_officer', 'send_manager'],
+      },
+    ],
   }
 }

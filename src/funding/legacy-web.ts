@@ -64,7 +64,9 @@ export function legacyWeb(config: Config, legacy: LegacyImportService): WebModul
 
   return {
     router,
-    nav: [{ text: 'Legacy funding', href: '/funding/legacy', roles: ['la_admin', 'finance_officer'] }],
+    nav: [
+      { text: 'Legacy funding', href: '/funding/legacy', section: 'Funding', roles: ['la_admin', 'finance_officer'] },
+    ],
     uploadPaths: ['/funding/legacy'],
   }
 }

@@ -129,7 +129,7 @@ export function fundingRunWeb(runs: FundingRunService): WebModule {
   return {
     router,
     nav: [
-      { text: 'Funding runs', href: '/funding/runs', roles: RUNNERS },
+      { text: 'Funding runs', href: '/funding/runs', section: 'Funding', roles: RUNNERS },
       { text: 'Funding statement', href: '/funding/statement', roles: ['school_user'] },
     ],
   }

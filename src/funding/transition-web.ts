@@ -85,6 +85,6 @@ export function transitionWeb(transition: TransitionService): WebModule {
 
   return {
     router,
-    nav: [{ text: 'Legacy transition', href: '/funding/transition', roles: TRANSITION_READERS }],
+    nav: [{ text: 'Legacy transition', href: '/funding/transition', section: 'Funding', roles: TRANSITION_READERS }],
   }
 }

@@ -215,6 +215,6 @@ export function fundingWeb(funding: FundingService): WebModule {
 
   return {
     router,
-    nav: [{ text: 'Funding', href: '/funding/versions', roles: READERS }],
+    nav: [{ text: 'Funding', href: '/funding/versions', overview: 'Matrix versions', roles: READERS }],
   }
 }

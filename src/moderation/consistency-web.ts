@@ -84,6 +84,8 @@ export function consistencyWeb(service: ConsistencyService): WebModule {
 
   return {
     router,
-    nav: [{ text: 'Panel consistency', href: '/moderation/consistency', roles: CONSISTENCY_ROLES }],
+    nav: [
+      { text: 'Panel consistency', href: '/moderation/consistency', section: 'Moderation', roles: CONSISTENCY_ROLES },
+    ],
   }
 }

@@ -225,6 +225,13 @@ export function moderationWeb(moderation: ModerationService): WebModule {
 
   return {
     router,
-    nav: [{ text: 'Moderation', href: '/moderation/panels', roles: ['la_admin', 'send_manager', 'panel_member'] }],
+    nav: [
+      {
+        text: 'Moderation',
+        href: '/moderation/panels',
+        overview: 'Panels and sessions',
+        roles: ['la_admin', 'send_manager', 'panel_member'],
+      },
+    ],
   }
 }

@@ -25,7 +25,15 @@ describe('panel consistency journey', () => {
     const page = await (await e.newContext()).newPage()
     await signIn(page, 'manager')
     await visit(page, '/')
-    await clickThrough(page, page.getByRole('navigation').getByRole('link', { name: 'Panel consistency' }))
+    // Moderation in the header, then the report in the Moderation pages' row.
+    await clickThrough(
+      page,
+      page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Moderation' }),
+    )
+    await clickThrough(
+      page,
+      page.getByRole('navigation', { name: 'Moderation pages' }).getByRole('link', { name: 'Panel consistency' }),
+    )
     assert.equal(here(page), '/moderation/consistency')
     const main = page.locator('main')
     assert.match(await main.innerText(), /2 decisions set a level: the panel agreed 1, raised 1 and lowered 0/)

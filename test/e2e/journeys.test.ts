@@ -159,7 +159,8 @@ describe('every page each role can reach from the navigation passes axe', () => 
       const page = await newPage()
       await signIn(page, USERS[role])
       const origin = new URL(e.baseUrl).origin
-      // Same-origin GET links only: the navigation, then the first link in each table of each page.
+      // Same-origin GET links only: the navigation, each area's row of links, then the first link in each
+      // table of each page.
       const sameOrigin = (hrefs: (string | null)[]) =>
         hrefs
           .filter((h): h is string => Boolean(h))
@@ -179,7 +180,9 @@ describe('every page each role can reach from the navigation passes axe', () => 
         const firsts = await page
           .locator('table')
           .evaluateAll(tables => tables.map(t => t.querySelector('tbody a')?.getAttribute('href') ?? null))
-        queue.push(...sameOrigin(firsts))
+        // An area's own pages are listed under the header only while on that area's pages.
+        const area = await page.locator('nav.app-section-nav a').evaluateAll(as => as.map(a => a.getAttribute('href')))
+        queue.push(...sameOrigin(area), ...sameOrigin(firsts))
       }
       assert.ok(visited.size >= 2, `${role} reached only ${[...visited].join(', ')}`)
     })

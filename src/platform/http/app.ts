@@ -3,16 +3,15 @@ import path from 'node:path'
 import express, { type NextFunction, type Request, type Response, type Router } from 'express'
 import helmet from 'helmet'
 import type { Config } from '../../config.ts'
-import type { Actor, Role } from '../actor.ts'
+import type { Actor } from '../actor.ts'
 import type { Database } from '../db/index.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
 import { log } from '../log.ts'
 import { CsrfError, csrfProtection } from './csrf.ts'
 import type { Sessions } from './session.ts'
+import { navigationFor, type NavItem } from './navigation.ts'
 import { errorSummary } from './validation.ts'
 import { configureViews, projectRoot } from './views.ts'
-
-export type NavItem = { text: string; href: string; roles: readonly Role[] }
 
 export type WebModule = {
   router: Router
@@ -70,13 +69,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.urlencoded({ extended: false, limit: '200kb' }))
   app.use(express.json({ limit: '1mb' }))
   app.use(sessions.middleware())
+  const navItems = deps.modules.flatMap(m => m.nav ?? [])
   app.use(async (req, res, next) => {
     req.actor = req.session?.userId ? await deps.loadActor(req.session.userId, req.ip ?? null) : null
     res.locals.actor = req.actor
     res.locals.csrfToken = req.session?.csrfToken
     res.locals.currentPath = req.path
-    const nav = deps.modules.flatMap(m => m.nav ?? [])
-    res.locals.nav = req.actor ? nav.filter(item => item.roles.includes(req.actor!.role)) : []
+    const { header, section } = navigationFor(navItems, req.actor?.role ?? null, req.path)
+    res.locals.nav = header
+    res.locals.sectionNav = section
     // Nothing a signed-in person sees may be kept by a browser or proxy cache.
     res.set('Cache-Control', 'no-store')
     next()
