@@ -239,7 +239,8 @@ describe('panel consistency', () => {
       assert.doesNotMatch(home.text, /Panel consistency/, username)
     }
     const manager = await signedIn(t.app, 'manager')
-    assert.match((await manager.get('/')).text, /href="\/moderation\/consistency"/)
+    // Listed among the Moderation pages, shown under the header on those pages.
+    assert.match((await manager.get('/moderation/panels')).text, /href="\/moderation\/consistency"/)
   })
 
   it('audits each read with the filter and the count', async () => {
