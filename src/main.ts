@@ -5,6 +5,7 @@ import { buildApp } from './app.ts'
 import { loadConfig, type Config } from './config.ts'
 import { loadFundingDemo } from './funding/demo.ts'
 import { loadModerationDemo } from './moderation/demo.ts'
+import { loadCaseworkDemo } from './casework/demo.ts'
 import { describeLegacyError, LegacyImportRejected, LegacyImportService } from './funding/legacy-import.ts'
 import { AccountService } from './people/accounts.ts'
 import { describeRowError, ImportRejected, importKindSchema, ImportService } from './people/import-service.ts'
@@ -49,7 +50,9 @@ async function seed(config: Config, database: Database): Promise<void> {
   const matrixVersion = await loadFundingDemo(database.db, config.laCode, systemClock.now())
   // The panel's past decisions and the legacy exceptional-funding cases refer to those awards.
   const moderation = await loadModerationDemo(database.db, config.laCode, systemClock.now())
-  log.info('demo authority loaded', { ...counts, matrixVersion, moderation, ms: Date.now() - started })
+  // Plans for the demo's EHCP pupils, their requests, reviews and the open cases on today's clocks.
+  const casework = await loadCaseworkDemo(database.db, config.laCode, systemClock.now())
+  log.info('demo authority loaded', { ...counts, matrixVersion, moderation, casework, ms: Date.now() - started })
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
