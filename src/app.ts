@@ -18,6 +18,9 @@ import { ReviewService } from './casework/review-service.ts'
 import { reviewWeb } from './casework/review-web.ts'
 import { DisputeService } from './casework/dispute-service.ts'
 import { disputeWeb } from './casework/dispute-web.ts'
+import { MeasuresService } from './casework/measures-service.ts'
+import { QueueService } from './casework/queue-service.ts'
+import { queueWeb } from './casework/queue-web.ts'
 import { AwardService } from './funding/awards.ts'
 import { FundingService } from './funding/service.ts'
 import { fundingWeb } from './funding/web.ts'
@@ -62,6 +65,8 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
       signInWeb(config, accounts, sessions, deps.oidc ?? null),
       // Before peopleWeb: it adds the Funding section to the child record that peopleWeb renders.
       awardWeb(awards),
+      // The casework home first, so 'Casework' leads the casework links in the nav.
+      queueWeb(new QueueService(db, config.laCode, clock), new MeasuresService(db, config.laCode, clock)),
       // Before peopleWeb too: it adds the Casework section to the child record.
       requestWeb(new CaseworkRequestService(db, config.laCode, clock)),
       // Before peopleWeb as well: it adds the EHC plan section to the child record.

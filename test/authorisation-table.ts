@@ -229,6 +229,13 @@ export const TABLE: Row[] = [
   row('GET /casework/complaints/:complaintId',                200, 200, 200, 403, 403, 403, 303),
   row('POST /casework/complaints/:complaintId/response',      403, 400, 400, 403, 403, 403, 303),
   row('POST /casework/complaints/:complaintId/escalation',    403, 400, 400, 403, 403, 403, 303),
+  // Work queues, capacity and measures (src/casework/queue-web.ts): casework staff read; only managers
+  // and admins set capacity. Empty posts and a download with no table named get the validation answer.
+  row('GET /casework',                                        200, 200, 200, 403, 403, 403, 303),
+  row('GET /casework/capacity',                               200, 200, 403, 403, 403, 403, 303),
+  row('POST /casework/capacity',                              400, 400, 403, 403, 403, 403, 303),
+  row('GET /casework/measures',                               200, 200, 200, 403, 403, 403, 303),
+  row('GET /casework/measures/download',                      400, 400, 400, 403, 403, 403, 303),
 ]
 
 /** The user each role signs in as (test/support/fixture.ts). The school user works at School A. */

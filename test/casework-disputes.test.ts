@@ -570,7 +570,7 @@ describe('who may', () => {
       (await admin.post('/casework/compliments', { complimentReceivedOn: '2026-11-20', about: 'x' })).status,
       403,
     )
-    assert.match((await admin.get('/')).text, /Disagreements and appeals/)
+    assert.match((await admin.get('/casework')).text, /Disagreements and appeals/)
   })
 
   it('an unknown or malformed id is 404', async () => {

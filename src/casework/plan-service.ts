@@ -5,7 +5,7 @@ import { audit } from '../platform/audit/audit.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../platform/errors.ts'
 import { parseOrThrow } from '../platform/http/validation.ts'
 import type { Clock } from '../platform/time/clock.ts'
-import { ageOn, daysBetween, formatDate, isIsoDate } from '../platform/time/dates.ts'
+import { ageOn, formatDate, isIsoDate } from '../platform/time/dates.ts'
 import { NEED_CODES, NEED_LABELS, type NeedCode } from '../people/rules/needs.ts'
 import { ncYear, ncYearLabel } from '../people/rules/nc-year.ts'
 import type { DB } from '../schema.ts'
@@ -18,19 +18,20 @@ import {
   type PlanRow,
 } from './plan-store.ts'
 import { ReviewStore, type ReviewRow } from './review-store.ts'
-import {
-  amendmentClocks,
-  appealBy,
-  cessationClocks,
-  nextAnnualReview,
-  reviewDecisionBy,
-  reviewMeetingNotice,
-  reviewReportBy,
-  RULES,
-  type Rule,
-} from './rules/clocks.ts'
+import { amendmentClocks, appealBy, cessationClocks, nextAnnualReview, reviewDecisionBy } from './rules/clocks.ts'
 import { CEASE_REASONS, type CeaseReason } from './rules/measures.ts'
+import {
+  amendmentClockLines,
+  clockStatus,
+  reviewClockLines,
+  type ClockLine,
+  type ClockState,
+  type ClockStatus,
+} from './rules/queue.ts'
 import type { AmendmentChanges } from './tables.ts'
+
+// The review and amendment clocks are pure and live with the work queue; re-exported for the pages that read them here.
+export { amendmentClockLines, clockStatus, reviewClockLines, type ClockLine, type ClockState, type ClockStatus }
 
 // EHC plans after they are issued (statutory.md R6–R12): the plan record, its amendments and its
 // cessation, and the letters. Reviews are in review-service.ts; both share the helpers below.
@@ -87,91 +88,6 @@ export const requiredDate = (label: string) =>
 /** Refuses a date after today: what has happened cannot be in the future. */
 export function notFuture(errors: FieldError[], field: string, value: string | null, today: string, what: string) {
   if (value && value > today) errors.push({ field, message: `${what} cannot be in the future` })
-}
-
-export type ClockState = 'done' | 'late' | 'due' | 'overdue'
-export type ClockStatus = { state: ClockState; text: string; classes: string }
-
-/** A deadline's tag: done on time, done late, due in N days, or overdue by N days. */
-export function clockStatus(deadline: string, doneOn: string | null, today: string): ClockStatus {
-  if (doneOn) {
-    const late = daysBetween(deadline, doneOn)
-    return late <= 0
-      ? { state: 'done', text: 'Done on time', classes: 'govuk-tag--green' }
-      : { state: 'late', text: `Done ${days(late)} late`, classes: 'govuk-tag--orange' }
-  }
-  const left = daysBetween(today, deadline)
-  if (left < 0) return { state: 'overdue', text: `Overdue by ${days(-left)}`, classes: 'govuk-tag--red' }
-  if (left === 0) return { state: 'due', text: 'Due today', classes: 'govuk-tag--yellow' }
-  return { state: 'due', text: `Due in ${days(left)}`, classes: left <= 7 ? 'govuk-tag--yellow' : 'govuk-tag--blue' }
-}
-
-const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`
-
-export type ClockLine = {
-  rule: Rule
-  law: string
-  what: string
-  deadline: string
-  doneOn: string | null
-  status: ClockStatus
-}
-
-function line(rule: Rule, what: string, deadline: string, doneOn: string | null, today: string): ClockLine {
-  // A date recorded for the future (a meeting booked) has not happened yet.
-  const done = doneOn && doneOn <= today ? doneOn : null
-  return { rule, law: RULES[rule].law, what, deadline, doneOn: done, status: clockStatus(deadline, done, today) }
-}
-
-/** R6–R9 for a review: held by its due date; then, once a meeting is set, invitations, report and decision. */
-export function reviewClockLines(review: ReviewRow, today: string): ClockLine[] {
-  const lines = [
-    line(
-      review.kind === 'phase_transfer' ? 'R11' : 'R6',
-      review.kind === 'phase_transfer' ? 'Phase transfer review held' : 'Review meeting held',
-      review.due_on,
-      review.meeting_on,
-      today,
-    ),
-  ]
-  if (review.meeting_on) {
-    const { invitationsBy } = reviewMeetingNotice(review.meeting_on)
-    lines.push(
-      line('R7', 'Invitations and advice sent', invitationsBy, review.invitations_sent_on, today),
-      line('R8', 'Review report received', reviewReportBy(review.meeting_on), review.report_received_on, today),
-      line('R9', 'Decision: keep, amend or cease', reviewDecisionBy(review.meeting_on), review.decision_on, today),
-    )
-  }
-  return lines
-}
-
-/** R10 for an amendment: the family's 15 days, the final plan within 8 weeks, the whole within 12 weeks. */
-export function amendmentClockLines(amendment: AmendmentRow, meetingOn: string | null, today: string) {
-  const clocks = amendmentClocks({
-    meetingOn: meetingOn ?? amendment.proposals_sent_on,
-    proposalSentOn: amendment.proposals_sent_on,
-  })
-  const comments: { until: string; receivedOn: string | null; status: ClockStatus } = {
-    until: clocks.commentsUntil,
-    receivedOn: amendment.comments_received_on,
-    status: amendment.comments_received_on
-      ? { state: 'done', text: 'Comments received', classes: 'govuk-tag--green' }
-      : today <= clocks.commentsUntil
-        ? {
-            state: 'due',
-            text: `Open for ${days(daysBetween(today, clocks.commentsUntil) + 1)}`,
-            classes: 'govuk-tag--blue',
-          }
-        : { state: 'done', text: 'Period ended', classes: 'govuk-tag--grey' },
-  }
-  const lines = [line('R10', 'Final amended plan issued (8 weeks)', clocks.finalBy, amendment.final_issued_on, today)]
-  // The 12 weeks run from the review meeting, so an amendment made outside a review has only the 8.
-  if (meetingOn) {
-    lines.push(
-      line('R10', 'Whole process (12 weeks from the meeting)', clocks.wholeProcessBy, amendment.final_issued_on, today),
-    )
-  }
-  return { ...clocks, comments, lines }
 }
 
 export const CEASE_REASON_OPTIONS = Object.entries(CEASE_REASONS).map(([code, name]) => ({

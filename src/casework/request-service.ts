@@ -5,7 +5,7 @@ import { audit } from '../platform/audit/audit.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../platform/errors.ts'
 import { parseOrThrow, toFieldErrors } from '../platform/http/validation.ts'
 import type { Clock } from '../platform/time/clock.ts'
-import { addDays, daysBetween, formatDate, isIsoDate, parts } from '../platform/time/dates.ts'
+import { addDays, formatDate, isIsoDate, parts } from '../platform/time/dates.ts'
 import { NEED_CODES, NEED_LABELS, type NeedCode } from '../people/rules/needs.ts'
 import type { DB } from '../schema.ts'
 import { CalendarStore } from './calendar-store.ts'
@@ -15,18 +15,15 @@ import {
   isWorkingDay,
   type Calendar,
 } from './rules/bank-holidays.ts'
-import { adviceDueBy, appealBy, draftPlanComments, RULES, twentyWeekTimeline, type Rule } from './rules/clocks.ts'
+import { adviceDueBy, appealBy, draftPlanComments, twentyWeekTimeline } from './rules/clocks.ts'
 import { legalDate, type DeliveryMethod } from './rules/days.ts'
-import { appliesTo, EXCEPTION_KINDS, EXCEPTION_LABELS, exceptionSchema, timeliness } from './rules/exceptions.ts'
-import {
-  RequestStore,
-  type AdviceRow,
-  type ConsultationRow,
-  type ExceptionRow,
-  type PlanRow,
-  type RequestRow,
-} from './request-store.ts'
+import { EXCEPTION_KINDS, EXCEPTION_LABELS, exceptionSchema, timeliness } from './rules/exceptions.ts'
+import { ADVISOR_LABELS, timelineOf, type CaseClock } from './rules/queue.ts'
+import { RequestStore, type ConsultationRow, type PlanRow, type RequestRow } from './request-store.ts'
 import type { Advisor, ReceivedVia, RequestSource } from './tables.ts'
+
+// The request timeline is pure and lives with the work queue; re-exported for the pages and tests that read it here.
+export { ADVISOR_LABELS, timelineOf, type CaseClock }
 
 // Requests for an EHC needs assessment through to the final plan (statutory.md R1–R5). Deadlines are
 // never stored: every page computes them from the dates recorded, the calendar and the pure rules.
@@ -63,15 +60,6 @@ export const VIA_LABELS: Record<ReceivedVia, string> = {
   online: 'Online form',
   first_class_post: 'First-class post',
   second_class_post: 'Second-class post',
-}
-
-export const ADVISOR_LABELS: Record<Advisor, string> = {
-  educational_psychologist: 'Educational psychologist',
-  health: 'Health',
-  social_care: 'Social care',
-  setting: 'School or setting',
-  parent: 'Parent or young person',
-  other: 'Other',
 }
 
 export const LETTER_KINDS = ['not-to-assess', 'no-plan', 'final-plan'] as const
@@ -219,38 +207,6 @@ const EXCEPTION_FIELDS: Record<string, string> = {
   informationRequestedOn: 'informationRequestedOn',
 }
 
-type Tag = { text: string; classes: string }
-
-export type CaseClock = {
-  key: string
-  rule: Rule | null
-  title: string
-  law: string | null
-  deadline: string
-  doneOn: string | null
-  status: Tag
-  /** "with exception: …" for each exception that applies to this clock. */
-  exceptions: string[]
-  note: string | null
-}
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
-
-/** Whether a step was done in time, or how long is left: never moved by an exception. */
-function statusOf(deadline: string, doneOn: string | null, today: string, stopped: boolean): Tag {
-  if (doneOn) {
-    const late = Math.max(0, daysBetween(deadline, doneOn))
-    return late === 0
-      ? { text: 'Done on time', classes: 'govuk-tag--green' }
-      : { text: `Done ${plural(late, 'day')} late`, classes: 'govuk-tag--red' }
-  }
-  if (stopped) return { text: 'Not needed', classes: 'govuk-tag--grey' }
-  const left = daysBetween(today, deadline)
-  if (left < 0) return { text: `Overdue by ${plural(-left, 'day')}`, classes: 'govuk-tag--red' }
-  if (left === 0) return { text: 'Due today', classes: 'govuk-tag--orange' }
-  return { text: `Due in ${plural(left, 'day')}`, classes: left <= 14 ? 'govuk-tag--yellow' : 'govuk-tag--blue' }
-}
-
 /** A stage in plain words, from what has been recorded. */
 export function stageOf(
   r: Pick<RequestRow, 'withdrawn_on' | 'final_issued_on' | 'outcome' | 'decision' | 'draft_sent_on'>,
@@ -263,112 +219,6 @@ export function stageOf(
   if (r.outcome === 'issue_plan') return 'Drafting the plan'
   if (r.decision === 'assess') return 'Assessment'
   return 'Deciding whether to assess'
-}
-
-/**
- * Every clock of a request with its deadline, the date it was met and its status (R1, R2 per advice
- * request, R3 when no plan, R4 once a draft is sent, R5 and the week-14 draft target). Exceptions are
- * shown beside the clocks they apply to (R1, R3, R5) and never move a deadline.
- */
-export function timelineOf(
-  r: RequestRow,
-  advice: AdviceRow[],
-  exceptions: Pick<ExceptionRow, 'kind' | 'from_date' | 'to_date'>[],
-  today: string,
-): CaseClock[] {
-  const t = twentyWeekTimeline(r.received_on)
-  const closed = Boolean(r.withdrawn_on)
-  const noPlanRoute = r.decision === 'not_assess' || r.outcome === 'no_plan'
-  const clocks: CaseClock[] = []
-  const exceptionNotes = (rule: Rule, doneOn: string | null) => {
-    const by = doneOn ?? today
-    return exceptions
-      .filter(e => appliesTo(e, rule) && e.from_date <= by)
-      .map(e => `with exception: ${EXCEPTION_LABELS[e.kind]} (${formatDate(e.from_date)} to ${formatDate(e.to_date)})`)
-  }
-  const add = (
-    key: string,
-    rule: Rule | null,
-    title: string,
-    deadline: string,
-    doneOn: string | null,
-    stopped: boolean,
-    note: string | null = null,
-  ) => {
-    let status = statusOf(deadline, doneOn, today, stopped)
-    if (rule && doneOn) {
-      // timeliness() is the measure's own reading of the step: it agrees with statusOf and adds the exception flag.
-      const counted = timeliness(
-        deadline,
-        doneOn,
-        exceptions.map(e => ({ kind: e.kind, from: e.from_date })),
-        rule,
-      )
-      if (!counted.met) status = { text: `Done ${plural(counted.late, 'day')} late`, classes: 'govuk-tag--red' }
-    }
-    clocks.push({
-      key,
-      rule,
-      title,
-      law: rule ? RULES[rule].law : null,
-      deadline,
-      doneOn,
-      status,
-      exceptions: rule ? exceptionNotes(rule, doneOn) : [],
-      note,
-    })
-  }
-  add('R1', 'R1', RULES.R1.title, t.decisionToAssessBy, r.decision_on, closed)
-  for (const a of advice) {
-    add(
-      `R2-${a.id}`,
-      'R2',
-      `Advice from ${ADVISOR_LABELS[a.advisor].toLowerCase()}${a.advisor_name ? ` (${a.advisor_name})` : ''}`,
-      adviceDueBy(a.requested_on),
-      a.received_on,
-      closed || noPlanRoute,
-      `Asked for on ${formatDate(a.requested_on)}`,
-    )
-  }
-  if (r.decision === 'not_assess') return clocks
-  if (r.outcome === 'no_plan') {
-    add('R3', 'R3', RULES.R3.title, t.noPlanNoticeBy, r.outcome_on, closed)
-    return clocks
-  }
-  add(
-    'draft-target',
-    null,
-    'Draft plan sent (our week-14 target)',
-    t.draftBy,
-    r.draft_sent_on,
-    closed,
-    'A working target, not a legal deadline',
-  )
-  if (r.draft_sent_on) {
-    const { commentsUntil, finalNotBefore } = draftPlanComments(r.draft_sent_on)
-    // R4 is the family's time, not ours: the plan may not be finalised before it ends.
-    const status: Tag = r.comments_received_on
-      ? { text: 'Comments received', classes: 'govuk-tag--green' }
-      : today <= commentsUntil
-        ? {
-            text: `Open for comments: ${plural(daysBetween(today, commentsUntil), 'day')} left`,
-            classes: 'govuk-tag--blue',
-          }
-        : { text: 'Comment period ended', classes: 'govuk-tag--grey' }
-    clocks.push({
-      key: 'R4',
-      rule: 'R4',
-      title: RULES.R4.title,
-      law: RULES.R4.law,
-      deadline: commentsUntil,
-      doneOn: r.comments_received_on,
-      status,
-      exceptions: [],
-      note: `The final plan may not be issued before ${formatDate(finalNotBefore)} unless the family has commented`,
-    })
-  }
-  add('R5', 'R5', RULES.R5.title, t.finalPlanBy, r.final_issued_on, closed)
-  return clocks
 }
 
 /** The first clock still running: what the officer must do next, and by when. */

@@ -5,8 +5,7 @@ import { audit } from '../platform/audit/audit.ts'
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../platform/errors.ts'
 import { parseOrThrow } from '../platform/http/validation.ts'
 import type { Clock } from '../platform/time/clock.ts'
-import { academicYearStart, addDays, formatDate } from '../platform/time/dates.ts'
-import { ncYear } from '../people/rules/nc-year.ts'
+import { addDays, formatDate } from '../platform/time/dates.ts'
 import type { DB } from '../schema.ts'
 import {
   authorise,
@@ -23,10 +22,14 @@ import {
   STALE,
   versionSchema,
 } from './plan-service.ts'
-import { PlanStore, type AmendmentRow, type ChildRow } from './plan-store.ts'
+import { PlanStore, type ChildRow } from './plan-store.ts'
 import { ReviewStore, type ReviewKind, type ReviewRow } from './review-store.ts'
-import { nextAnnualReview, phaseTransferBy, reviewDecisionBy, type PhaseTransfer } from './rules/clocks.ts'
+import { nextAnnualReview, reviewDecisionBy } from './rules/clocks.ts'
 import { annualReviewsOutstanding } from './rules/measures.ts'
+import { lastDecisionOn, namingAmendment, nextTransferYear, transferOf, type Transfer } from './rules/queue.ts'
+
+// The phase-transfer rules are pure and live with the work queue; re-exported for the pages and tests that read them here.
+export { nextTransferYear, transferOf, type Transfer }
 
 // Annual and phase-transfer reviews (statutory.md R6–R11), the amendments they start, and the lists
 // of reviews due and of children changing phase.
@@ -67,34 +70,6 @@ export const startAmendmentSchema = z.object({
     .min(1, 'Enter a summary of the proposed amendments')
     .max(5000, 'Enter a summary of at most 5,000 characters'),
 })
-
-export type Transfer = { from: string; to: string; rule: PhaseTransfer; deadline: string }
-
-/**
- * R11: the phase a child with a plan moves into in September of `year`, from their NC year in the
- * year before and the phase of the setting their plan names; null when they are not moving. A child
- * at an all-through setting stays on unless their plan names a new one, so is not listed.
- */
-export function transferOf(dateOfBirth: string, settingPhase: string | null, year: number): Transfer | null {
-  if (settingPhase === 'all_through' || settingPhase === 'post_16') return null
-  const yearGroup = ncYear(dateOfBirth, `${year}-01-15`)
-  const schoolPhase = (from: string, to: string): Transfer => {
-    const rule = { kind: 'school_phase' as const, transferYear: year }
-    return { from, to, rule, deadline: phaseTransferBy(rule) }
-  }
-  if (yearGroup === -1) return schoolPhase('Nursery', 'Reception')
-  if (yearGroup === 6) return schoolPhase('Year 6', 'Year 7')
-  if (yearGroup === 11) {
-    const rule = { kind: 'secondary_to_post16' as const, transferYear: year }
-    return { from: 'Year 11', to: 'Post-16', rule, deadline: phaseTransferBy(rule) }
-  }
-  return null
-}
-
-/** The September after today: the next transfer. */
-export function nextTransferYear(today: string): number {
-  return academicYearStart(today) + 1
-}
 
 export class ReviewService {
   private readonly store: ReviewStore
@@ -355,7 +330,7 @@ export class ReviewService {
       const review =
         reviews.find(r => r.plan_id === plan.id && r.kind === 'phase_transfer' && r.due_on === transfer.deadline) ??
         null
-      const done = review?.decision ? namingAmendment(amendments, review) : null
+      const done = review?.decision ? namingAmendment(amendments, review.id) : null
       rows.push({
         planId: plan.id,
         reviewId: review?.id ?? null,
@@ -392,21 +367,6 @@ export class ReviewService {
     if (!review) throw new NotFoundError()
     return review
   }
-}
-
-/** The amendment after a phase-transfer review that issued a plan naming a new setting. */
-function namingAmendment(amendments: readonly AmendmentRow[], review: ReviewRow): AmendmentRow | null {
-  return (
-    amendments.find(a => a.review_id === review.id && a.final_issued_on !== null && a.changes?.namedSetting) ?? null
-  )
-}
-
-/** SEN2 LastReview: the date of the latest decision after a review. */
-function lastDecisionOn(reviews: readonly ReviewRow[]): string | null {
-  return reviews.reduce<string | null>(
-    (last, r) => (r.decision_on && (!last || r.decision_on > last) ? r.decision_on : last),
-    null,
-  )
 }
 
 const byDue = (a: ReviewRow, b: ReviewRow) => a.due_on.localeCompare(b.due_on)
