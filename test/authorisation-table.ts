@@ -82,6 +82,7 @@ export const TABLE: Row[] = [
   row('POST /children/:childId/ehc-requests',                                       403, 400, 400, 403, 403, 403, 303),
   row('GET /casework/requests',                                                     200, 200, 200, 403, 403, 403, 303),
   row('GET /casework/requests/:requestId',                                          200, 200, 200, 403, 403, 403, 303),
+  row('POST /casework/requests/:requestId/officer',                                 403, 400, 400, 403, 403, 403, 303),
   row('POST /casework/requests/:requestId/decision',                                403, 400, 400, 403, 403, 403, 303),
   row('POST /casework/requests/:requestId/advice',                                  403, 400, 400, 403, 403, 403, 303),
   row('POST /casework/requests/:requestId/advice/:adviceId/receipt',                403, 400, 400, 403, 403, 403, 303),

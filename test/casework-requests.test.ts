@@ -408,6 +408,30 @@ describe('requests for an EHC needs assessment', () => {
     assert.match(theirs.text, /Ada Quill/)
   })
 
+  it('hands a request to another officer: it moves to their list; the same officer or a stale version is refused', async () => {
+    const manager = await signedIn(t.app, 'manager')
+    const { ada } = t.fixture.casework!.requests
+    const same = await step(
+      manager,
+      ada,
+      'officer',
+      { version: await versionOf(ada), officerId: t.fixture.users.officer! },
+      400,
+    )
+    assert.match(same.text, /already with this officer/)
+    const stale = String(Number(await versionOf(ada)) - 1)
+    await step(manager, ada, 'officer', { version: stale, officerId: t.fixture.users.manager! }, 409)
+    assert.equal((await requestRow(ada)).officer_id, t.fixture.users.officer)
+    await step(manager, ada, 'officer', { version: await versionOf(ada), officerId: t.fixture.users.manager! })
+    assert.equal((await requestRow(ada)).officer_id, t.fixture.users.manager)
+    assert.match((await manager.get(`/casework/requests?officer=${t.fixture.users.manager}`)).text, /Ada Quill/)
+    const entry = (await audits('casework.request.officer')).at(-1)!
+    assert.equal((entry.details as { from: string }).from, t.fixture.users.officer)
+    assert.equal((entry.details as { to: string }).to, t.fixture.users.manager)
+    // Back to the case officer, so the other tests see the fixture as it was.
+    await step(manager, ada, 'officer', { version: await versionOf(ada), officerId: t.fixture.users.officer! })
+  })
+
   it('keeps casework from school users, finance and panel members', async () => {
     const { ada, cara } = t.fixture.casework!.requests
     for (const username of ['senco.a', 'finance', 'panel']) {

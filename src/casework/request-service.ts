@@ -127,6 +127,10 @@ const decisionSchema = z.object({
   decision: choice(['assess', 'not_assess'] as const, 'Choose whether to assess'),
   decisionOn: dateField('the date of the decision'),
 })
+const officerSchema = z.object({
+  version: versionSchema,
+  officerId: z.uuid({ error: 'Choose the officer' }),
+})
 const adviceSchema = z.object({
   version: versionSchema,
   advisor: choice(Object.keys(ADVISOR_LABELS) as Advisor[], 'Choose who the advice was asked of'),
@@ -392,6 +396,19 @@ export class CaseworkRequestService {
       errors.push(...notBefore('decisionOn', p.decisionOn, r.received_on, 'the decision', 'the request was received'))
       errors.push(...notFuture('decisionOn', p.decisionOn, today, 'The decision date'))
       return { errors, change: { decision: p.decision, decision_on: p.decisionOn }, details: { decision: p.decision } }
+    })
+  }
+
+  /** Hands the request to another officer: it moves to their work queue and caseload. */
+  async assignOfficer(actor: Actor, requestId: string, input: unknown) {
+    const officers = await this.store.officers()
+    return this.change(actor, requestId, officerSchema, input, 'casework.request.officer', (r, p) => {
+      const errors: FieldError[] = []
+      if (!officers.some(o => o.id === p.officerId))
+        errors.push({ field: 'officerId', message: 'Choose a case officer or SEND manager' })
+      else if (p.officerId === r.officer_id)
+        errors.push({ field: 'officerId', message: 'The request is already with this officer' })
+      return { errors, change: { officer_id: p.officerId }, details: { from: r.officer_id, to: p.officerId } }
     })
   }
 

@@ -94,6 +94,7 @@ export type RequestChange = Pick<
   | 'plan_id'
   | 'withdrawn_on'
   | 'withdrawn_reason'
+  | 'officer_id'
 >
 
 export class RequestStore {

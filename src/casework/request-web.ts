@@ -101,6 +101,10 @@ export function requestWeb(requests: CaseworkRequestService): WebModule {
   })
 
   router.post(
+    '/casework/requests/:requestId/officer',
+    form('officer', (req, body) => requests.assignOfficer(actorOf(req), String(req.params.requestId), body)),
+  )
+  router.post(
     '/casework/requests/:requestId/decision',
     form('decision', (req, body) => requests.recordDecision(actorOf(req), String(req.params.requestId), body)),
   )
