@@ -69,7 +69,10 @@ const querySchema = z.object({
       .union([z.literal('all'), z.literal(UNASSIGNED), z.uuid()], { error: 'Choose an officer from the list' })
       .optional(),
   ),
-  status: z.preprocess(blank, z.enum(QUEUE_STATUSES, { error: 'Choose a status from the list' }).optional()),
+  status: z.preprocess(
+    blank,
+    z.enum([...QUEUE_STATUSES, 'action', 'any'], { error: 'Choose a status from the list' }).optional(),
+  ),
   rule: z.preprocess(
     blank,
     z.enum(QUEUE_RULES as [QueueRule, ...QueueRule[]], { error: 'Choose a rule from the list' }).optional(),
@@ -77,6 +80,9 @@ const querySchema = z.object({
 })
 
 export type QueueQuery = { officer: string; status: string; rule: string }
+
+/** Steps listed at most: the counts cover everything, the list what can be acted on. */
+export const QUEUE_LIST_LIMIT = 200
 
 const capacitySchema = z.object({
   userId: z.uuid({ error: 'Choose an officer from the list' }),
@@ -367,12 +373,19 @@ export class QueueService {
     const mine = all.filter(i =>
       officer === 'all' ? true : officer === UNASSIGNED ? i.officerId === null : i.officerId === officer,
     )
-    const shown = mine.filter(i => (!p.status || i.status === p.status) && (!p.rule || i.rule === p.rule))
+    // By default only what needs action (overdue, this week, at risk): the "later" steps of every plan
+    // would bury them. 'any' shows every status.
+    const status = p.status ?? 'action'
+    const shown = mine.filter(
+      i =>
+        (status === 'any' || (status === 'action' ? i.status !== 'later' : i.status === status)) &&
+        (!p.rule || i.rule === p.rule),
+    )
     await audit(this.db, this.laCode, actor, {
       action: 'casework.queue.list',
       details: {
         officer: officer === actor.userId ? 'self' : officer,
-        status: p.status ?? null,
+        status,
         rule: p.rule ?? null,
         count: shown.length,
       },
@@ -380,12 +393,15 @@ export class QueueService {
     return {
       today,
       weekEnds: endOfIsoWeek(today),
-      query: { officer, status: p.status ?? '', rule: p.rule ?? '' } satisfies QueueQuery,
+      query: { officer, status, rule: p.rule ?? '' } satisfies QueueQuery,
       mine: officer === actor.userId,
       officerName: officers.find(o => o.id === officer)?.display_name ?? null,
       officers,
       counts: countItems(mine),
-      items: shown.map(i => ({ ...i, tag: QUEUE_STATUS_TAGS[i.status], ruleTitle: QUEUE_RULE_TITLES[i.rule] })),
+      items: shown
+        .slice(0, QUEUE_LIST_LIMIT)
+        .map(i => ({ ...i, tag: QUEUE_STATUS_TAGS[i.status], ruleTitle: QUEUE_RULE_TITLES[i.rule] })),
+      total: shown.length,
       caseloads: caseloads(officers, requests, plans),
       statuses: QUEUE_STATUSES.map(s => ({ value: s, text: QUEUE_STATUS_TAGS[s].text })),
       rules: QUEUE_RULES.map(r => ({

@@ -38,6 +38,9 @@ describe('work queue journey', () => {
     assert.equal(here(page), '/casework')
     await page.getByRole('heading', { name: 'My work' }).waitFor()
     const items = page.locator('#queue-items')
+    // What needs action by default; every status on asking.
+    await page.getByLabel('Status').selectOption('any')
+    await go(page, page.getByRole('button', { name: 'Show' }))
     assert.match(await items.innerText(), /Ada Quill/)
     assert.match(await items.innerText(), /Cara Rowan/)
 
