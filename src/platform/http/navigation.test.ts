@@ -45,6 +45,14 @@ describe('navigation', () => {
     assert.equal(nav.section, null)
   })
 
+  it('Home leads the header whatever order the areas were mounted in', () => {
+    const nav = navigationFor([...ITEMS].reverse(), 'case_officer', '/')
+    assert.deepEqual(
+      nav.header.map(l => l.text),
+      ['Home', 'Casework'],
+    )
+  })
+
   it('the most specific link decides the area; nothing for someone signed out', () => {
     const nav = navigationFor(ITEMS, 'case_officer', '/casework/requests/123')
     assert.equal(nav.header.find(l => l.active)?.text, 'Casework')

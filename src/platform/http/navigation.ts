@@ -26,7 +26,10 @@ export function navigationFor(items: readonly NavItem[], role: Role | null, path
   if (role === null) return { header: [], section: null }
   const visible = items.filter(i => i.roles.includes(role))
   const heads = new Set(visible.filter(i => !i.section).map(i => i.text))
-  const top = visible.filter(i => !i.section || !heads.has(i.section))
+  // Home leads whatever order the areas were mounted in.
+  const top = visible
+    .filter(i => !i.section || !heads.has(i.section))
+    .sort((a, b) => Number(b.href === '/') - Number(a.href === '/'))
   const sectionOf = (i: NavItem) => (i.section && heads.has(i.section) ? i.section : i.text)
   // The most specific link the path sits under decides the area.
   const current = visible.filter(i => under(path, i.href)).sort((a, b) => b.href.length - a.href.length)[0]
