@@ -24,6 +24,11 @@ import { queueWeb } from './casework/queue-web.ts'
 import { AwardService } from './funding/awards.ts'
 import { FundingService } from './funding/service.ts'
 import { fundingWeb } from './funding/web.ts'
+import { DashboardService } from './insight/dashboard.ts'
+import { dashboardWeb } from './insight/dashboard-web.ts'
+import { ScrutinyService } from './insight/scrutiny.ts'
+import { Sen2Service } from './insight/sen2-service.ts'
+import { sen2Web } from './insight/sen2-web.ts'
 import { consistencyWeb } from './moderation/consistency-web.ts'
 import { ConsistencyService } from './moderation/consistency.ts'
 import { ModerationService } from './moderation/service.ts'
@@ -55,6 +60,7 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
   const imports = new ImportService(db, config.laCode, clock)
   const funding = new FundingService(db, config.laCode, clock)
   const awards = new AwardService(db, config.laCode, clock)
+  const dashboards = new DashboardService(db, config.laCode, clock)
   const app = createApp({
     config,
     database,
@@ -84,6 +90,9 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
       transitionWeb(new TransitionService(db, config.laCode, clock)),
       consistencyWeb(new ConsistencyService(db, config.laCode, clock)),
       moderationWeb(new ModerationService(db, config.laCode, clock)),
+      // Insight: the dashboards first (they carry the 'Insight' header link), before any other insight module.
+      dashboardWeb(dashboards, new ScrutinyService(db, config.laCode, clock, dashboards)),
+      sen2Web(new Sen2Service(db, config.laCode, clock)),
       auditWeb(db, config.laCode),
     ],
   })

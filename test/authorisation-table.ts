@@ -237,6 +237,21 @@ export const TABLE: Row[] = [
   row('POST /casework/capacity',                              400, 400, 403, 403, 403, 403, 303),
   row('GET /casework/measures',                               200, 200, 200, 403, 403, 403, 303),
   row('GET /casework/measures/download',                      400, 400, 400, 403, 403, 403, 303),
+  // The SEN2 return (src/insight/sen2*): person-level special-category data for DfE, made and downloaded
+  // only by the LA admin and SEND managers (every page and file audited). With no date named, the
+  // latest census date (15 January 2026 on the fixture's today).
+  row('GET /insight/sen2',                                    200, 200, 403, 403, 403, 403, 303),
+  row('GET /insight/sen2/return.xml',                         200, 200, 403, 403, 403, 403, 303),
+  row('GET /insight/sen2/module-:sen2Module.csv',             200, 200, 403, 403, 403, 403, 303),
+  row('GET /insight/sen2/validation.csv',                     200, 200, 403, 403, 403, 403, 303),
+  // Insight dashboards and the scrutiny report (src/insight/dashboard-web.ts, scrutiny-web.ts): counts
+  // only, for LA staff; no school user or panel member. Money only for the roles that see funding runs.
+  row('GET /insight',                                         200, 200, 200, 403, 200, 403, 303),
+  row('GET /insight/caseload',                                200, 200, 200, 403, 200, 403, 303),
+  row('GET /insight/timeliness',                              200, 200, 200, 403, 200, 403, 303),
+  row('GET /insight/casework',                                200, 200, 200, 403, 200, 403, 303),
+  row('GET /insight/money',                                   200, 200, 403, 403, 200, 403, 303),
+  row('GET /insight/scrutiny',                                200, 200, 200, 403, 200, 403, 303),
 ]
 
 /** The user each role signs in as (test/support/fixture.ts). The school user works at School A. */
@@ -279,6 +294,8 @@ export const PARAMS: Record<string, (f: Fixture) => { own: string; other: string
   mediationId: f => ({ own: f.disputes!.mediations.cara, other: f.disputes!.mediations.cara }),
   appealId: f => ({ own: f.disputes!.appeals.dev, other: f.disputes!.appeals.dev }),
   complaintId: f => ({ own: f.disputes!.complaints.ada, other: f.disputes!.complaints.ada }),
+  // An SEN2 module's CSV (src/insight/sen2-web.ts).
+  sen2Module: () => ({ own: '5b', other: '1' }),
 }
 
 /** Parameters naming a record that belongs to a school: rows with one are tried with both records. */

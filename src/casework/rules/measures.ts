@@ -60,10 +60,12 @@ export function twentyWeekMeasure(
     if (!isIsoDate(p.requestReceivedOn) || !isIsoDate(p.issuedOn))
       throw new RangeError(`Not ISO dates: ${p.requestReceivedOn}, ${p.issuedOn}`)
   }
-  const inYear = plans.filter(p => parts(p.issuedOn).year === year)
+  // Each issue date parsed once (the dashboards call this for every year of a series).
+  const dated = plans.map(p => ({ plan: p, issued: parts(p.issuedOn) })).filter(d => d.issued.year === year)
+  const inYear = dated.map(d => d.plan)
   const byMonth = Array.from({ length: 12 }, (_, i) => ({
     month: i + 1,
-    ...figures(inYear.filter(p => parts(p.issuedOn).month === i + 1)),
+    ...figures(dated.filter(d => d.issued.month === i + 1).map(d => d.plan)),
   }))
   return { year, ...figures(inYear), byMonth }
 }
