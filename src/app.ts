@@ -24,6 +24,9 @@ import { queueWeb } from './casework/queue-web.ts'
 import { AwardService } from './funding/awards.ts'
 import { FundingService } from './funding/service.ts'
 import { fundingWeb } from './funding/web.ts'
+import { BenchmarkService } from './insight/benchmark.ts'
+import { benchmarkWeb } from './insight/benchmark-web.ts'
+import { PublishedImportService } from './insight/published-import.ts'
 import { DashboardService } from './insight/dashboard.ts'
 import { dashboardWeb } from './insight/dashboard-web.ts'
 import { ScrutinyService } from './insight/scrutiny.ts'
@@ -92,6 +95,7 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
       moderationWeb(new ModerationService(db, config.laCode, clock)),
       // Insight: the dashboards first (they carry the 'Insight' header link), before any other insight module.
       dashboardWeb(dashboards, new ScrutinyService(db, config.laCode, clock, dashboards)),
+      benchmarkWeb(new BenchmarkService(db, config.laCode), new PublishedImportService(db, config.laCode), sessions),
       sen2Web(new Sen2Service(db, config.laCode, clock)),
       auditWeb(db, config.laCode),
     ],

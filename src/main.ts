@@ -7,6 +7,12 @@ import { loadFundingDemo } from './funding/demo.ts'
 import { loadModerationDemo } from './moderation/demo.ts'
 import { loadCaseworkDemo } from './casework/demo.ts'
 import { describeLegacyError, LegacyImportRejected, LegacyImportService } from './funding/legacy-import.ts'
+import {
+  PublishedFileRejected,
+  PublishedImportService,
+  readPublishedFile,
+  type PreparedImport,
+} from './insight/published-import.ts'
 import { AccountService } from './people/accounts.ts'
 import { describeRowError, ImportRejected, importKindSchema, ImportService } from './people/import-service.ts'
 import { hasPeople, loadDemo } from './people/demo/index.ts'
@@ -25,6 +31,9 @@ Commands:
   seed                  load the demo authority into an empty database
   import <kind> <file>  import a CSV file of settings, children, placements or legacy-funding, all or nothing
                         (formats: docs/import-formats.md); exits 1 listing every bad row
+  import dfe-release <file>
+                        import a DfE "Education, health and care plans" release zip, or one of its CSVs
+                        (such as sen2_mi.csv), for benchmarking (docs/benchmarking.md)
   user add <username> --role ROLE --name NAME [--email EMAIL] [--urn URN]
                         add a person's account; a password, if any, is read from OPENSEND_PASSWORD
   help                  show this message
@@ -57,8 +66,50 @@ async function seed(config: Config, database: Database): Promise<void> {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
+async function importRelease(config: Config, args: string[]): Promise<number> {
+  const [file, ...rest] = args
+  if (!file || rest.length) {
+    console.error('Usage: opensend import dfe-release <release.zip | file.csv>')
+    return 1
+  }
+  let content: Buffer
+  try {
+    content = fs.readFileSync(file)
+  } catch (error) {
+    console.error(`Cannot read ${file}: ${(error as Error).message}`)
+    return 1
+  }
+  // The file is read and checked before the database is opened, so a wrong file is refused at once.
+  let prepared: PreparedImport
+  try {
+    prepared = await readPublishedFile(file, content)
+  } catch (error) {
+    if (!(error instanceof PublishedFileRejected)) throw error
+    console.error(`Nothing was imported: ${error.message}`)
+    return 1
+  }
+  const database = await openDatabase(config)
+  try {
+    await migrate(database.db)
+    const actor = await new AccountService(database.db, config.laCode).systemActor()
+    const result = await new PublishedImportService(database.db, config.laCode).write(actor, prepared)
+    for (const f of result.files) {
+      const measures = Object.entries(f.measures).map(([m, n]) => `${m} ${n}`)
+      console.log(`${f.file} (${f.shape}): ${plural(f.rows, 'figure')} — ${measures.join(', ')}`)
+    }
+    if (result.skipped.length) console.log(`Not read (not used for benchmarking): ${result.skipped.join(', ')}`)
+    console.log(
+      `Imported ${result.source} as release ${result.release}: ${plural(result.rows, 'figure')}; ${result.inserted} added, ${result.updated} changed, ${result.unchanged} already up to date (${result.ms} ms)`,
+    )
+    return 0
+  } finally {
+    await database.close()
+  }
+}
+
 async function importFile(config: Config, args: string[]): Promise<number> {
   const [kind, file, ...rest] = args
+  if (kind === 'dfe-release') return importRelease(config, args.slice(1))
   const legacy = kind === 'legacy-funding'
   const which = importKindSchema.safeParse(kind)
   if ((!which.success && !legacy) || !file || rest.length) {

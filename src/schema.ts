@@ -1,6 +1,7 @@
 import type { CaseworkTables } from './casework/tables.ts'
 import type { DisputeTables } from './casework/dispute-tables.ts'
 import type { FundingTables } from './funding/tables.ts'
+import type { PublishedTables } from './insight/published-tables.ts'
 import type { ModerationTables } from './moderation/tables.ts'
 import type { PeopleTables } from './people/tables.ts'
 import type { AuditTables } from './platform/audit/tables.ts'
@@ -17,4 +18,5 @@ export interface DB
     FundingTables,
     ModerationTables,
     CaseworkTables,
-    DisputeTables {}
+    DisputeTables,
+    PublishedTables {}

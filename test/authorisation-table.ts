@@ -244,6 +244,14 @@ export const TABLE: Row[] = [
   row('GET /insight/sen2/return.xml',                         200, 200, 403, 403, 403, 403, 303),
   row('GET /insight/sen2/module-:sen2Module.csv',             200, 200, 403, 403, 403, 403, 303),
   row('GET /insight/sen2/validation.csv',                     200, 200, 403, 403, 403, 403, 303),
+  // Benchmarking (src/insight/benchmark*, published*): the DfE's published figures for every authority,
+  // not personal data. LA staff who plan or report read them; the panel and schools have no need of
+  // them. Only the LA admin imports them; an empty form gets the validation answer. With nothing
+  // imported the page says how, and a download is an empty table.
+  row('GET /insight/benchmarking',                            200, 200, 200, 403, 200, 403, 303),
+  row('GET /insight/benchmarking/download',                   200, 200, 200, 403, 200, 403, 303),
+  row('GET /insight/published',                               200, 403, 403, 403, 403, 403, 303),
+  row('POST /insight/published',                              400, 403, 403, 403, 403, 403, 303),
   // Insight dashboards and the scrutiny report (src/insight/dashboard-web.ts, scrutiny-web.ts): counts
   // only, for LA staff; no school user or panel member. Money only for the roles that see funding runs.
   row('GET /insight',                                         200, 200, 200, 403, 200, 403, 303),
