@@ -227,6 +227,16 @@ describe('clock properties', () => {
     )
   })
 
+  it('R2: advice is due 6 weeks after it is asked for, never before the decision to assess falls due', () => {
+    fc.assert(
+      fc.property(day, fc.nat(42), (received, askedAfter) => {
+        const asked = addDays(received, askedAfter)
+        assert.equal(daysBetween(asked, adviceDueBy(asked)), 42)
+        assert.ok(adviceDueBy(asked) >= decisionToAssessBy(received))
+      }),
+    )
+  })
+
   it('R4, R10: 15 days for comments, counting the day of service', () => {
     fc.assert(
       fc.property(day, fc.nat(10), fc.nat(60), (sent, postDays, afterMeeting) => {
