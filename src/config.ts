@@ -30,7 +30,18 @@ const schema = z.object({
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_REDIRECT_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // Who families contact for mediation advice: printed in every decision letter (reg 32).
+  MEDIATION_ADVISER_NAME: z.string().min(1).optional(),
+  MEDIATION_ADVISER_PHONE: z.string().min(1).optional(),
+  MEDIATION_ADVISER_EMAIL: z.email().optional(),
 })
+
+/** The demo's mediation adviser: an obviously fictional contact, refused in production. */
+const DEMO_MEDIATION_ADVISER = {
+  name: 'the independent SEND mediation adviser (demonstration contact)',
+  phone: '0300 123 4567',
+  email: 'send.mediation@example.org.uk',
+}
 
 export type Config = {
   env: 'development' | 'production' | 'test'
@@ -49,6 +60,7 @@ export type Config = {
   trustProxy: string | undefined
   oidc: { issuerUrl: string; clientId: string; clientSecret: string; redirectUrl: string } | undefined
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
+  mediationAdviser: { name: string; phone: string; email: string }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -68,6 +80,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Demo users have published passwords, so production never runs in demo mode.
   const demo = e.DEMO ? e.DEMO === 'true' : !production
   if (production && demo) throw new Error('Invalid configuration: DEMO=true is not allowed in production')
+  const adviser = [e.MEDIATION_ADVISER_NAME, e.MEDIATION_ADVISER_PHONE, e.MEDIATION_ADVISER_EMAIL]
+  if (adviser.some(Boolean) && !adviser.every(Boolean)) {
+    throw new Error(
+      'Invalid configuration: the mediation adviser needs all of MEDIATION_ADVISER_NAME, MEDIATION_ADVISER_PHONE, MEDIATION_ADVISER_EMAIL',
+    )
+  }
+  // A decision letter without the real adviser's contact would leave a family unable to appeal.
+  if (production && !adviser.every(Boolean)) {
+    throw new Error(
+      'Invalid configuration: set MEDIATION_ADVISER_NAME, MEDIATION_ADVISER_PHONE and MEDIATION_ADVISER_EMAIL',
+    )
+  }
   if (production && e.SECURE_COOKIES !== 'true') {
     throw new Error('Invalid configuration: SECURE_COOKIES must be true in production')
   }
@@ -95,5 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     logLevel: e.LOG_LEVEL,
+    mediationAdviser: e.MEDIATION_ADVISER_NAME
+      ? { name: e.MEDIATION_ADVISER_NAME, phone: e.MEDIATION_ADVISER_PHONE!, email: e.MEDIATION_ADVISER_EMAIL! }
+      : DEMO_MEDIATION_ADVISER,
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import fc from 'fast-check'
-import { MEDIATION_ADVISER, timelineOf } from '../src/casework/request-service.ts'
+import { timelineOf } from '../src/casework/request-service.ts'
 import type { RequestRow } from '../src/casework/request-store.ts'
 import { addDays } from '../src/platform/time/dates.ts'
 import { loadCaseworkFixture } from './support/casework-fixture.ts'
@@ -353,7 +353,7 @@ describe('requests for an EHC needs assessment', () => {
       letter.text,
       /unless your appeal is only about the school, college or type of setting named in Section I/,
     )
-    assert.match(letter.text, new RegExp(MEDIATION_ADVISER.phone))
+    assert.match(letter.text, new RegExp(t.config.mediationAdviser.phone))
     assert.match(letter.text, /by post or email/)
     const letterAudit = (await audits('casework.letter.read')).at(-1)!
     assert.equal(letterAudit.record_id, id)

@@ -69,16 +69,6 @@ export type LetterKind = (typeof LETTER_KINDS)[number]
 export const PLAN_NEED_CODES = NEED_CODES.filter(c => c !== 'NSA')
 const MAX_NEEDS = 4
 
-/**
- * Who families contact for mediation advice: printed in every decision letter (reg 32). Replace with
- * the authority's own mediation adviser before going live.
- */
-export const MEDIATION_ADVISER = {
-  name: 'the independent SEND mediation adviser',
-  phone: '0300 123 4567',
-  email: 'send.mediation@example.org.uk',
-}
-
 const STALE =
   'This request was changed by someone else after you opened it. Nothing you sent was saved: check the latest below and try again.'
 
@@ -780,7 +770,6 @@ export class CaseworkRequestService {
             needs: plan.needs.map(n => ({ ...n, label: NEED_LABELS[n.need_code as NeedCode] ?? n.need_code })),
           }
         : null,
-      mediation: MEDIATION_ADVISER,
       today: this.clock.today(),
     }
   }

@@ -38,6 +38,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('query parser', 'simple')
   const views = configureViews(app)
   views.addGlobal('laName', config.laName)
+  views.addGlobal('mediationAdviser', config.mediationAdviser)
   views.addGlobal('demo', config.demo)
 
   app.use((req, res, next) => {
