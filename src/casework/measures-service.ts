@@ -30,7 +30,7 @@ import {
   twentyWeekMeasure,
   type CeaseReason,
   type NewPlan,
-  type Percentage,
+  twentyWeekMonthTable,
 } from './rules/measures.ts'
 import { lastDecisionOn } from './rules/queue.ts'
 import type { RequestSource } from './tables.ts'
@@ -38,21 +38,6 @@ import type { RequestSource } from './tables.ts'
 // The published measures (statutory.md "The published measures"), computed from the records with the
 // pure rules in rules/measures.ts and rules/disputes.ts. Counts only: no child is named, so the read
 // is audited with the year asked for.
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-]
 
 const yearSchema = z.preprocess(
   v => (v === undefined || v === '' ? undefined : v),
@@ -76,8 +61,6 @@ export const MEASURE_TABLES = [
 export type MeasureTable = (typeof MEASURE_TABLES)[number]
 
 export type Table = { title: string; header: string[]; rows: Cell[][] }
-
-const pct = (p: Percentage): Cell => p.percent
 
 export class MeasuresService {
   private readonly queue: QueueStore
@@ -163,35 +146,7 @@ export class MeasuresService {
     const tables: Record<MeasureTable, Table> = {
       'twenty-weeks': {
         title: `New EHC plans issued within 20 weeks, ${year}`,
-        header: [
-          'Month',
-          'Plans issued',
-          'Within 20 weeks',
-          '% including exceptions',
-          'Plans without an exception',
-          'Within 20 weeks without an exception',
-          '% excluding exceptions',
-        ],
-        rows: [
-          ...twenty.byMonth.map(m => [
-            MONTHS[m.month - 1]!,
-            m.including.denominator,
-            m.including.numerator,
-            pct(m.including),
-            m.excluding.denominator,
-            m.excluding.numerator,
-            pct(m.excluding),
-          ]),
-          [
-            `${year}`,
-            twenty.including.denominator,
-            twenty.including.numerator,
-            pct(twenty.including),
-            twenty.excluding.denominator,
-            twenty.excluding.numerator,
-            pct(twenty.excluding),
-          ],
-        ],
+        ...twentyWeekMonthTable(twenty),
       },
       'reviews-outstanding': {
         title: `Annual reviews outstanding on ${today}`,

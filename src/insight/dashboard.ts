@@ -16,6 +16,7 @@ import {
   twentyWeekMeasure,
   type NewPlan,
   type Percentage,
+  twentyWeekMonthTable,
 } from '../casework/rules/measures.ts'
 import { lastDecisionOn } from '../casework/rules/queue.ts'
 import type { RequestSource } from '../casework/tables.ts'
@@ -60,21 +61,6 @@ export type DashTable = {
   chart?: BarChart
   note?: string
 }
-
-export const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-]
 
 /** The tables a funding run reads (src/funding/run-store.ts). */
 const FUNDING_TABLES = [
@@ -395,35 +381,7 @@ export class DashboardService {
       {
         name: 'twenty-weeks-by-month',
         caption: `New EHC plans issued within 20 weeks in ${f.year}, by month`,
-        header: [
-          'Month',
-          'Plans issued',
-          'Within 20 weeks',
-          '% including exceptions',
-          'Plans without an exception',
-          'Within 20 weeks without an exception',
-          '% excluding exceptions',
-        ],
-        rows: [
-          ...m.byMonth.map(x => [
-            MONTHS[x.month - 1]!,
-            x.including.denominator,
-            x.including.numerator,
-            pct(x.including),
-            x.excluding.denominator,
-            x.excluding.numerator,
-            pct(x.excluding),
-          ]),
-          [
-            String(f.year),
-            m.including.denominator,
-            m.including.numerator,
-            pct(m.including),
-            m.excluding.denominator,
-            m.excluding.numerator,
-            pct(m.excluding),
-          ],
-        ],
+        ...twentyWeekMonthTable(m),
         totalRows: [12],
       },
     ]

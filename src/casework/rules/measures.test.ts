@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { addDays, toIso } from '../../platform/time/dates.ts'
 import {
+  twentyWeekMonthTable,
   annualReviewsOutstanding,
   CEASE_REASON_CODES,
   issuedWithinTwentyWeeks,
@@ -93,6 +94,24 @@ describe('the 20-week measure', () => {
         assert.equal(sum('excluding', 'numerator'), m.excluding.numerator)
       }),
     )
+  })
+})
+
+describe('the 20-week table', () => {
+  it('has a row per month and the year, and the months add up to the year', () => {
+    const plans = [
+      { requestReceivedOn: '2025-01-02', issuedOn: '2025-03-10', hasException: false },
+      { requestReceivedOn: '2025-01-02', issuedOn: '2025-08-01', hasException: true },
+      { requestReceivedOn: '2025-02-01', issuedOn: '2025-08-20', hasException: false },
+    ]
+    const { header, rows } = twentyWeekMonthTable(twentyWeekMeasure(plans, 2025))
+    assert.equal(header.length, 7)
+    assert.equal(rows.length, 13)
+    assert.deepEqual(rows[12], ['2025', 3, 1, 33.3, 2, 1, 50])
+    for (const column of [1, 2, 4, 5]) {
+      const months = rows.slice(0, 12).reduce((sum, r) => sum + (r[column] as number), 0)
+      assert.equal(months, rows[12]![column])
+    }
   })
 })
 

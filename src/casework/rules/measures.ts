@@ -70,6 +70,52 @@ export function twentyWeekMeasure(
   return { year, ...figures(inYear), byMonth }
 }
 
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+]
+
+/**
+ * The 20-week measure as the table both the casework measures and the dashboards show: a row per
+ * month and the year's total, each with numerators, denominators and both percentages.
+ */
+export function twentyWeekMonthTable(measure: ReturnType<typeof twentyWeekMeasure>): {
+  header: string[]
+  rows: (string | number | null)[][]
+} {
+  const row = (label: string, f: TwentyWeekFigures) => [
+    label,
+    f.including.denominator,
+    f.including.numerator,
+    f.including.percent,
+    f.excluding.denominator,
+    f.excluding.numerator,
+    f.excluding.percent,
+  ]
+  return {
+    header: [
+      'Month',
+      'Plans issued',
+      'Within 20 weeks',
+      '% including exceptions',
+      'Plans without an exception',
+      'Within 20 weeks without an exception',
+      '% excluding exceptions',
+    ],
+    rows: [...measure.byMonth.map(m => row(MONTH_NAMES[m.month - 1]!, m)), row(String(measure.year), measure)],
+  }
+}
+
 export type ReviewDue = {
   planId: string
   /** The plan's issue date, or the date of its last completed review (the LA's decision letter). */
