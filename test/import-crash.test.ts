@@ -4,14 +4,11 @@
 // TEST_DATABASE_URL is set, on a fresh database of that PostgreSQL server too.
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { Kysely, PostgresDialect, sql } from 'kysely'
-import pg from 'pg'
 import { AccountService } from '../src/people/accounts.ts'
 import { ImportService } from '../src/people/import-service.ts'
 import { COLUMNS } from '../src/people/rules/import-rows.ts'
@@ -20,6 +17,7 @@ import { migrate } from '../src/platform/db/migrate.ts'
 import { hashPassword } from '../src/platform/http/passwords.ts'
 import { setLogLevel } from '../src/platform/log.ts'
 import { fixedClock } from '../src/platform/time/clock.ts'
+import { scratchPostgres } from './support/database.ts'
 import { freePort } from './support/net.ts'
 
 setLogLevel((process.env.LOG_LEVEL as 'silent' | undefined) ?? 'silent')
@@ -64,20 +62,11 @@ function pgliteTarget(): Target {
 }
 
 async function postgresTarget(serverUrl: string): Promise<Target> {
-  const name = `opensend_test_crash_${process.pid}_${randomBytes(4).toString('hex')}`
-  const admin = new Kysely<unknown>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: serverUrl, max: 1 }) }),
-  })
-  await sql`create database ${sql.id(name)}`.execute(admin)
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
+  const scratch = await scratchPostgres(serverUrl, 'opensend_test_crash')
   return {
-    env: { DATABASE_URL: url.href },
-    open: () => createDb({ databaseUrl: url.href, poolSize: 2 }),
-    async drop() {
-      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin)
-      await admin.destroy()
-    },
+    env: { DATABASE_URL: scratch.url },
+    open: () => createDb({ databaseUrl: scratch.url, poolSize: 2 }),
+    drop: () => scratch.drop(),
   }
 }
 

@@ -21,22 +21,37 @@ export async function freshDatabase(): Promise<Database> {
 }
 
 async function freshPostgres(serverUrl: string): Promise<Database> {
-  const name = `opensend_test_${process.pid}_${randomBytes(4).toString('hex')}`
+  const scratch = await scratchPostgres(serverUrl)
+  const database = await createDb({ databaseUrl: scratch.url, poolSize: 5 })
+  await migrate(database.db)
+  return {
+    ...database,
+    async close() {
+      await database.close()
+      await scratch.drop()
+    },
+  }
+}
+
+/** A new, empty database on the PostgreSQL server; drop() removes it once its connections have gone. */
+export async function scratchPostgres(
+  serverUrl: string,
+  prefix = 'opensend_test',
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`
   const admin = new Kysely<unknown>({
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: serverUrl, max: 1 }) }),
   })
   await sql`create database ${sql.id(name)}`.execute(admin)
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
-  const database = await createDb({ databaseUrl: url.href, poolSize: 5 })
-  await migrate(database.db)
   return {
-    ...database,
-    async close() {
-      await database.close()
-      // pg's pool.end() resolves before its sockets have closed; a forced drop in that moment kills a
-      // connection the client still listens on, an uncaught error. Wait for the server to see them go.
-      for (let tries = 0; tries < 100; tries++) {
+    url: url.href,
+    async drop() {
+      // pg's pool.end() resolves before its sockets have closed, and a killed process's backend lingers
+      // until the server notices; a forced drop in that moment kills a connection a client still
+      // listens on. Wait (up to 5 s) for the server to see them go.
+      for (let tries = 0; tries < 250; tries++) {
         const { rows } = await sql<{
           n: number
         }>`select count(*)::int as n from pg_stat_activity where datname = ${name}`.execute(admin)

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { DB } from '../../schema.ts'
+import { log } from '../log.ts'
 import { PGliteDialect } from './pglite-dialect.ts'
 
 export type DatabaseKind = 'pglite' | 'postgres'
@@ -42,6 +43,9 @@ async function openPostgres(connectionString: string, poolSize = 10): Promise<Da
         parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   })
+  // An idle connection the server ends (a restart, a failover, an administrator) is replaced on the
+  // next query; without a listener its error would be uncaught and stop the process.
+  pool.on('error', error => log.warn('database connection lost', { code: (error as { code?: string }).code }))
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   await sql`select 1`.execute(db)
   return { db, kind: 'postgres', close: () => db.destroy() }
