@@ -1,0 +1,223 @@
+import type { Kysely } from 'kysely'
+import { caseloadRecords, type CaseloadRow } from '../insight/caseload.ts'
+import { AGE_BANDS, ageBandOf, censusDate, type AgeBand } from '../insight/rules/caseload.ts'
+import type { Actor, Role } from '../platform/actor.ts'
+import { audit } from '../platform/audit/audit.ts'
+import { ForbiddenError } from '../platform/errors.ts'
+import { parseOrThrow } from '../platform/http/validation.ts'
+import type { Clock } from '../platform/time/clock.ts'
+import type { DB } from '../schema.ts'
+import {
+  forecast,
+  NO_CHANGE,
+  scenarioSchema,
+  total,
+  withBands,
+  type AgeGroup,
+  type CohortHistory,
+  type ForecastPoint,
+  type Projection,
+  type Scenario,
+  type ScenarioInput,
+} from './rules/forecast.ts'
+
+// The forecast of this authority's EHC plans from its own records: the plans in force at each January
+// census date (the insight caseload, src/insight/caseload.ts, the one definition of a plan in force),
+// by NC year, primary need and the locality of the named setting. New plans between two Januaries are
+// those in force at the second and not the first. The projection itself is the pure rule in
+// rules/forecast.ts.
+
+export const FORECAST_ROLES: readonly Role[] = ['la_admin', 'send_manager', 'finance_officer']
+
+/** The NC years the cohort runs over, one group each: nursery-age and younger share the first, 20 and over the last. */
+export const NC_FROM = -4
+export const NC_TO = 20
+export const NC_GROUPS: readonly AgeGroup[] = Array.from({ length: NC_TO - NC_FROM + 1 }, (_, i) => ({
+  label: String(NC_FROM + i),
+  firstAge: NC_FROM + i + 4,
+  width: 1,
+}))
+
+/** Januaries of history read: enough for the trend lines and a year or two to spare. */
+export const HISTORY_YEARS = 8
+
+export type ProjectedPlansOptions = {
+  /** Januaries ahead, 1–10 (default 5). */
+  years?: number
+  newPlansPercent?: number
+  ceasingFrom16Percent?: number
+}
+
+export type ForecastFilter = { need?: string; ageBand?: AgeBand; locality?: string }
+
+export type ForecastView =
+  | {
+      ok: true
+      origin: number
+      censusDate: string
+      scenario: ScenarioInput
+      /** The total (within the filter) at the jump-off January and each January ahead, with the band. */
+      series: ForecastPoint[]
+      /** The same with no scenario applied, for comparison. */
+      baseline: ForecastPoint[]
+      byNeed: { key: string; values: number[] }[]
+      byAgeBand: { key: string; values: number[] }[]
+      byLocality: { key: string; values: number[] }[]
+      years: number[]
+      needs: string[]
+      localities: string[]
+    }
+  | { ok: false; reason: string; scenario: ScenarioInput; needs: string[]; localities: string[] }
+
+const ncIndex = (nc: number) => Math.min(NC_TO, Math.max(NC_FROM, nc)) - NC_FROM
+const stratumOf = (r: Pick<CaseloadRow, 'need' | 'locality'>) => `${r.need}|${r.locality}`
+
+export class ForecastService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly laCode: string,
+    private readonly clock: Clock,
+  ) {}
+
+  mayRead(actor: Actor): boolean {
+    return FORECAST_ROLES.includes(actor.role)
+  }
+
+  /** The last January census date on or before today: the forecast's jump-off. */
+  origin(): number {
+    const today = this.clock.today()
+    const year = Number(today.slice(0, 4))
+    return censusDate(year) <= today ? year : year - 1
+  }
+
+  /** The plans in force at each January of history, as the cohort rule reads them. */
+  async history(): Promise<CohortHistory> {
+    const origin = this.origin()
+    const years = Array.from({ length: HISTORY_YEARS }, (_, i) => origin - HISTORY_YEARS + 1 + i)
+    const records = await Promise.all(years.map(y => caseloadRecords(this.db, this.laCode, censusDate(y))))
+    return cohortHistory(years, records)
+  }
+
+  /**
+   * Total EHC plans at each January for the next `years` Januaries (after the last census date), with
+   * the 80% band, under the scenario. Empty when the records hold too little history to forecast.
+   * For other areas' services (the High Needs budget's deficit trajectory): no actor, no audit, aggregates only.
+   */
+  async projectedPlans(options: ProjectedPlansOptions = {}): Promise<ForecastPoint[]> {
+    const years = Math.min(10, Math.max(1, Math.round(options.years ?? 5)))
+    const scenario: Scenario = {
+      newPlansPercent: options.newPlansPercent ?? 0,
+      ceasingFrom16Percent: options.ceasingFrom16Percent ?? 0,
+    }
+    const outcome = forecast(await this.history(), years, scenario)
+    if (!outcome.ok) return []
+    const p = outcome.projection
+    return withBands(
+      p.origin,
+      p.years.slice(1).map(y => ({ year: y.year, value: total(p, y.stock) })),
+    )
+  }
+
+  /** The forecast page: a scenario and filters checked (ValidationError naming each problem), read audited. */
+  async view(actor: Actor, input: Record<string, unknown>, filter: ForecastFilter): Promise<ForecastView> {
+    if (!this.mayRead(actor)) throw new ForbiddenError()
+    const scenario = parseOrThrow(scenarioSchema, input)
+    const history = await this.history()
+    const needs = [...new Set(history.strata.map(s => s.split('|')[0]!))].sort()
+    const localities = [...new Set(history.strata.map(s => s.split('|')[1]!))].sort()
+    await audit(this.db, this.laCode, actor, {
+      action: 'planning.forecast.read',
+      details: { scenario, filter },
+    })
+    const outcome = forecast(history, scenario.years, scenario)
+    if (!outcome.ok) return { ok: false, reason: outcome.reason, scenario, needs, localities }
+    const base = forecast(history, scenario.years, NO_CHANGE)
+    return {
+      ok: true,
+      ...summarise(outcome.projection, base.ok ? base.projection : outcome.projection, filter),
+      scenario,
+      needs,
+      localities,
+    }
+  }
+}
+
+/** Cohort history from the caseload records at consecutive Januaries. */
+export function cohortHistory(years: readonly number[], records: readonly (readonly CaseloadRow[])[]): CohortHistory {
+  const strata = [...new Set(records.flat().map(stratumOf))].sort()
+  const index = new Map(strata.map((s, i) => [s, i]))
+  const G = NC_GROUPS.length
+  const cells = () => new Float64Array(G * strata.length)
+  const januaries = years.map((year, t) => {
+    const stock = cells()
+    for (const r of records[t]!) stock[index.get(stratumOf(r))! * G + ncIndex(r.ncYear)]! += 1
+    return { year, stock }
+  })
+  const newPlans = years.slice(0, -1).map((year, t) => {
+    const before = new Set(records[t]!.map(r => r.planId))
+    const counts = cells()
+    for (const r of records[t + 1]!) {
+      if (!before.has(r.planId)) counts[index.get(stratumOf(r))! * G + ncIndex(r.ncYear)]! += 1
+    }
+    return { year, counts }
+  })
+  // Januaries before the first plan carry nothing to learn from.
+  const first = januaries.findIndex(j => j.stock.some(v => v > 0))
+  if (first < 0) return { groups: NC_GROUPS, strata, januaries: [], newPlans: [] }
+  return {
+    groups: NC_GROUPS,
+    strata,
+    januaries: januaries.slice(first),
+    newPlans: newPlans.slice(first),
+  }
+}
+
+/** A projection read through the filter: the total, and the breakdowns, at each January. */
+export function summarise(projection: Projection, baseline: Projection, filter: ForecastFilter) {
+  const G = projection.groups.length
+  const needOf = projection.strata.map(s => s.split('|')[0]!)
+  const localityOf = projection.strata.map(s => s.split('|')[1]!)
+  const bandOfGroup = projection.groups.map(g => ageBandOf(Number(g.label)))
+  const keepStratum = (s: number) =>
+    (!filter.need || needOf[s] === filter.need) && (!filter.locality || localityOf[s] === filter.locality)
+  const keepGroup = (g: number) => !filter.ageBand || bandOfGroup[g] === filter.ageBand
+  const seriesOf = (p: Projection) =>
+    withBands(
+      p.origin,
+      p.years.map(y => ({ year: y.year, value: total(p, y.stock, keepStratum, keepGroup) })),
+    )
+  const breakdown = (keys: readonly string[], keyOfCell: (s: number, g: number) => string) => {
+    const out = new Map<string, number[]>()
+    for (const k of keys)
+      out.set(
+        k,
+        projection.years.map(() => 0),
+      )
+    projection.years.forEach((y, t) => {
+      for (let s = 0; s < projection.strata.length; s++) {
+        if (!keepStratum(s)) continue
+        for (let g = 0; g < G; g++) {
+          if (!keepGroup(g)) continue
+          const row = out.get(keyOfCell(s, g))
+          if (row) row[t]! += y.stock[s * G + g]!
+        }
+      }
+    })
+    return [...out]
+      .map(([key, values]) => ({ key, values: values.map(Math.round) }))
+      .filter(r => r.values.some(v => v > 0))
+  }
+  return {
+    origin: projection.origin,
+    censusDate: censusDate(projection.origin),
+    years: projection.years.map(y => y.year),
+    series: seriesOf(projection),
+    baseline: seriesOf(baseline),
+    byNeed: breakdown([...new Set(needOf)].sort(), s => needOf[s]!),
+    byAgeBand: breakdown(
+      AGE_BANDS.map(b => b.code),
+      (_, g) => bandOfGroup[g]!,
+    ),
+    byLocality: breakdown([...new Set(localityOf)].sort(), s => localityOf[s]!),
+  }
+}
