@@ -22,6 +22,7 @@ import { ValidationError } from './platform/errors.ts'
 import { createOidcClient } from './platform/http/oidc.ts'
 import { log, setLogLevel } from './platform/log.ts'
 import { systemClock } from './platform/time/clock.ts'
+import { FORECAST_USAGE, forecastCommand } from './planning/forecast-cli.ts'
 
 const USAGE = `Usage: opensend <command>
 
@@ -36,6 +37,7 @@ Commands:
                         (such as sen2_mi.csv), for benchmarking (docs/benchmarking.md)
   user add <username> --role ROLE --name NAME [--email EMAIL] [--urn URN]
                         add a person's account; a password, if any, is read from OPENSEND_PASSWORD
+${FORECAST_USAGE}
   help                  show this message
 
 Settings come from environment variables; see the README.`
@@ -259,6 +261,8 @@ export async function main(argv: string[]): Promise<number> {
       return importFile(config, args)
     case 'user':
       return addUser(config, args)
+    case 'forecast':
+      return forecastCommand(args)
     default:
       console.error(`Unknown command: ${command} ${args.join(' ')}\n\n${USAGE}`)
       return 1
