@@ -42,6 +42,9 @@ import { importWeb } from './people/import-web.ts'
 import { PeopleService } from './people/service.ts'
 import { signInWeb } from './people/sign-in-web.ts'
 import { peopleWeb } from './people/web.ts'
+import { ForecastService } from './planning/forecast-service.ts'
+import { forecastWeb } from './planning/forecast-web.ts'
+import { SufficiencyService } from './planning/sufficiency.ts'
 import { auditWeb } from './platform/audit/web.ts'
 import type { Database } from './platform/db/index.ts'
 import { createApp } from './platform/http/app.ts'
@@ -64,6 +67,7 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
   const funding = new FundingService(db, config.laCode, clock)
   const awards = new AwardService(db, config.laCode, clock)
   const dashboards = new DashboardService(db, config.laCode, clock)
+  const forecasts = new ForecastService(db, config.laCode, clock)
   const app = createApp({
     config,
     database,
@@ -97,6 +101,8 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
       dashboardWeb(dashboards, new ScrutinyService(db, config.laCode, clock, dashboards)),
       benchmarkWeb(new BenchmarkService(db, config.laCode), new PublishedImportService(db, config.laCode), sessions),
       sen2Web(new Sen2Service(db, config.laCode, clock)),
+      // Planning: the forecast first (it carries the 'Planning' header link), before any other planning module.
+      forecastWeb(forecasts, new SufficiencyService(db, config.laCode, forecasts)),
       auditWeb(db, config.laCode),
     ],
   })

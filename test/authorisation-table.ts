@@ -251,6 +251,10 @@ export const TABLE: Row[] = [
   row('GET /insight/benchmarking',                            200, 200, 200, 403, 200, 403, 303),
   row('GET /insight/benchmarking/download',                   200, 200, 200, 403, 200, 403, 303),
   row('GET /insight/published',                               200, 403, 403, 403, 403, 403, 303),
+  // Planning (src/planning/forecast*, sufficiency*): aggregates of the caseload projected forward, for the
+  // LA admin, the SEND manager and the finance officer (read only).
+  row('GET /planning/forecast',                               200, 200, 403, 403, 200, 403, 303),
+  row('GET /planning/sufficiency',                            200, 200, 403, 403, 200, 403, 303),
   row('POST /insight/published',                              400, 403, 403, 403, 403, 403, 303),
   // Insight dashboards and the scrutiny report (src/insight/dashboard-web.ts, scrutiny-web.ts): counts
   // only, for LA staff; no school user or panel member. Money only for the roles that see funding runs.

@@ -27,6 +27,8 @@ export interface SettingTable {
   locality_code: string | null
   out_of_area: Generated<boolean>
   resource_base_places: number | null
+  /** The places a special school is commissioned for (migration 0012, recorded from the sufficiency page). */
+  special_places: number | null
   version: Generated<number>
   created_at: Generated<Timestamp>
   updated_at: Generated<Timestamp>

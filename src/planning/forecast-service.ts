@@ -92,10 +92,15 @@ export class ForecastService {
 
   /** The plans in force at each January of history, as the cohort rule reads them. */
   async history(): Promise<CohortHistory> {
+    return (await this.historyWithRecords()).history
+  }
+
+  /** The history, and the plans in force at its last January one by one (for sufficiency's placement mix). */
+  async historyWithRecords(): Promise<{ history: CohortHistory; latest: CaseloadRow[] }> {
     const origin = this.origin()
     const years = Array.from({ length: HISTORY_YEARS }, (_, i) => origin - HISTORY_YEARS + 1 + i)
     const records = await Promise.all(years.map(y => caseloadRecords(this.db, this.laCode, censusDate(y))))
-    return cohortHistory(years, records)
+    return { history: cohortHistory(years, records), latest: records[records.length - 1]! }
   }
 
   /**

@@ -1,0 +1,152 @@
+import { sql, type Kysely } from 'kysely'
+import { ageBandOf, censusDate } from '../insight/rules/caseload.ts'
+import type { Actor } from '../platform/actor.ts'
+import { audit } from '../platform/audit/audit.ts'
+import { ForbiddenError } from '../platform/errors.ts'
+import type { Cell } from '../platform/http/downloads.ts'
+import { parseOrThrow } from '../platform/http/validation.ts'
+import type { DB } from '../schema.ts'
+import { FORECAST_ROLES, type ForecastService } from './forecast-service.ts'
+import { forecast, scenarioSchema, type ScenarioInput } from './rules/forecast.ts'
+import { PROVISIONS, placementMix, projectedDemand, type Provision } from './rules/sufficiency.ts'
+
+// Sufficiency of specialist places: the forecast of plans (by need, age and locality) times the share
+// of plans like them that are in a special school or a resource base now, against the places each
+// locality's special schools and resource bases have. Aggregates only.
+
+export type SufficiencyView =
+  | {
+      ok: true
+      origin: number
+      censusDate: string
+      years: number[]
+      scenario: ScenarioInput
+      byLocality: { locality: string; provision: Provision; places: number; demand: number[] }[]
+      byNeed: { need: string; provision: Provision; demand: number[] }[]
+      /** Settings with their places, for the capacity table. */
+      settings: { id: string; name: string; locality: string; provision: Provision; places: number | null }[]
+    }
+  | { ok: false; reason: string; scenario: ScenarioInput }
+
+export const PROVISION_LABELS: Record<Provision, string> = {
+  special: 'Special school places',
+  resource_base: 'Resource base places',
+}
+
+export class SufficiencyService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly laCode: string,
+    private readonly forecasts: ForecastService,
+  ) {}
+
+  mayRead(actor: Actor): boolean {
+    return FORECAST_ROLES.includes(actor.role)
+  }
+
+  async localities(): Promise<{ code: string; name: string }[]> {
+    return this.db
+      .selectFrom('locality')
+      .select(['code', 'name'])
+      .where('la_code', '=', this.laCode)
+      .orderBy('name')
+      .execute()
+  }
+
+  async view(actor: Actor, input: Record<string, unknown>): Promise<SufficiencyView> {
+    if (!this.mayRead(actor)) throw new ForbiddenError()
+    const scenario = parseOrThrow(scenarioSchema, input)
+    const { history, latest } = await this.forecasts.historyWithRecords()
+    await audit(this.db, this.laCode, actor, { action: 'planning.sufficiency.read', details: { scenario } })
+    const outcome = forecast(history, scenario.years, scenario)
+    if (!outcome.ok) return { ok: false, reason: outcome.reason, scenario }
+    const p = outcome.projection
+    const on = censusDate(p.origin)
+    const resourced = new Set(
+      (
+        await sql<{ child_id: string }>`select distinct child_id from placement
+          where la_code = ${this.laCode} and resourced_provision and start_date <= ${on}::date
+            and (end_date is null or end_date >= ${on}::date)`.execute(this.db)
+      ).rows.map(r => r.child_id),
+    )
+    const mix = placementMix(
+      latest.map(r => ({
+        need: r.need,
+        ageBand: ageBandOf(r.ncYear),
+        provision: r.settingType === 'special' ? 'special' : resourced.has(r.childId) ? 'resource_base' : null,
+      })),
+    )
+    const demand = projectedDemand(p, mix, g => ageBandOf(Number(p.groups[g]!.label)))
+    const settings = await this.db
+      .selectFrom('setting')
+      .select(['id', 'name', 'locality_code', 'setting_type', 'special_places', 'resource_base_places'])
+      .where('la_code', '=', this.laCode)
+      .where('out_of_area', '=', false)
+      .where(eb => eb.or([eb('setting_type', '=', 'special'), eb('resource_base_places', 'is not', null)]))
+      .orderBy('name')
+      .execute()
+    const places = new Map<string, number>()
+    const listed = settings.map(s => {
+      const provision: Provision = s.setting_type === 'special' ? 'special' : 'resource_base'
+      const n = provision === 'special' ? s.special_places : s.resource_base_places
+      const key = `${s.locality_code ?? 'none'}|${provision}`
+      places.set(key, (places.get(key) ?? 0) + (n ?? 0))
+      return { id: s.id, name: s.name, locality: s.locality_code ?? 'none', provision, places: n }
+    })
+    const localities = [...new Set([...demand.byLocality.keys()].map(k => k.split('|')[0]!))].sort()
+    return {
+      ok: true,
+      origin: p.origin,
+      censusDate: on,
+      years: p.years.map(y => y.year),
+      scenario,
+      byLocality: localities.flatMap(locality =>
+        PROVISIONS.map(provision => ({
+          locality,
+          provision,
+          places: places.get(`${locality}|${provision}`) ?? 0,
+          demand: (demand.byLocality.get(`${locality}|${provision}`) ?? p.years.map(() => 0)).map(Math.round),
+        })),
+      ),
+      byNeed: [...demand.byNeed]
+        .map(([key, values]) => ({
+          need: key.split('|')[0]!,
+          provision: key.split('|')[1] as Provision,
+          demand: values.map(Math.round),
+        }))
+        .filter(r => r.demand.some(v => v > 0))
+        .sort((a, b) => b.demand[0]! - a.demand[0]! || a.need.localeCompare(b.need)),
+      settings: listed,
+    }
+  }
+}
+
+/** The sufficiency page's tables, each downloadable. */
+export function sufficiencyTables(
+  view: Extract<SufficiencyView, { ok: true }>,
+  localityName: (code: string) => string,
+  needLabel: (code: string) => string,
+) {
+  const years = view.years.map((y, i) => (i === 0 ? `${y} (now)` : String(y)))
+  const last = view.years.length - 1
+  return [
+    {
+      name: 'sufficiency-by-locality',
+      caption: 'Specialist places against projected demand, by locality',
+      header: ['Locality', 'Provision', 'Places', ...years, `Places left in ${view.years[last]}`],
+      rows: view.byLocality.map(r => [
+        localityName(r.locality),
+        PROVISION_LABELS[r.provision],
+        r.places,
+        ...r.demand,
+        r.places - r.demand[last]!,
+      ]) as Cell[][],
+    },
+    {
+      name: 'sufficiency-by-need',
+      caption: 'Projected demand for specialist places, by primary need',
+      header: ['Primary need', 'Provision', ...years],
+      rows: view.byNeed.map(r => [needLabel(r.need), PROVISION_LABELS[r.provision], ...r.demand]) as Cell[][],
+    },
+  ]
+}
