@@ -7,6 +7,7 @@ import { loadFundingDemo } from '../src/funding/demo.ts'
 import { loadModerationDemo } from '../src/moderation/demo.ts'
 import { loadDemo } from '../src/people/demo/index.ts'
 import { ForecastService } from '../src/planning/forecast-service.ts'
+import { loadSufficiencyDemo } from '../src/planning/sufficiency-demo.ts'
 import { analyze, createDb } from '../src/platform/db/index.ts'
 import { migrate } from '../src/platform/db/migrate.ts'
 import { setLogLevel } from '../src/platform/log.ts'
@@ -28,6 +29,7 @@ try {
   await loadFundingDemo(database.db, LA, systemClock.now())
   await loadModerationDemo(database.db, LA, systemClock.now())
   await loadCaseworkDemo(database.db, LA, systemClock.now())
+  await loadSufficiencyDemo(database.db, LA)
   await analyze(database.db)
 
   const service = new ForecastService(database.db, LA, systemClock)

@@ -23,6 +23,7 @@ import { createOidcClient } from './platform/http/oidc.ts'
 import { log, setLogLevel } from './platform/log.ts'
 import { systemClock } from './platform/time/clock.ts'
 import { FORECAST_USAGE, forecastCommand } from './planning/forecast-cli.ts'
+import { loadSufficiencyDemo } from './planning/sufficiency-demo.ts'
 
 const USAGE = `Usage: opensend <command>
 
@@ -63,7 +64,16 @@ async function seed(config: Config, database: Database): Promise<void> {
   const moderation = await loadModerationDemo(database.db, config.laCode, systemClock.now())
   // Plans for the demo's EHCP pupils, their requests, reviews and the open cases on today's clocks.
   const casework = await loadCaseworkDemo(database.db, config.laCode, systemClock.now())
-  log.info('demo authority loaded', { ...counts, matrixVersion, moderation, casework, ms: Date.now() - started })
+  // Illustrative places for the special schools, from the plans naming each (so after the casework).
+  const specialSchools = await loadSufficiencyDemo(database.db, config.laCode)
+  log.info('demo authority loaded', {
+    ...counts,
+    matrixVersion,
+    moderation,
+    casework,
+    specialSchools,
+    ms: Date.now() - started,
+  })
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`

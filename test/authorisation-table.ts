@@ -255,6 +255,10 @@ export const TABLE: Row[] = [
   // LA admin, the SEND manager and the finance officer (read only).
   row('GET /planning/forecast',                               200, 200, 403, 403, 200, 403, 303),
   row('GET /planning/sufficiency',                            200, 200, 403, 403, 200, 403, 303),
+  // Recording a setting's places is the LA's planning decision: the LA admin and the SEND manager. The
+  // harmless POST sends no version: the validation answer.
+  row('GET /planning/sufficiency/settings/:settingId',        200, 200, 403, 403, 403, 403, 303),
+  row('POST /planning/sufficiency/settings/:settingId',       400, 400, 403, 403, 403, 403, 303),
   row('POST /insight/published',                              400, 403, 403, 403, 403, 403, 303),
   // Insight dashboards and the scrutiny report (src/insight/dashboard-web.ts, scrutiny-web.ts): counts
   // only, for LA staff; no school user or panel member. Money only for the roles that see funding runs.

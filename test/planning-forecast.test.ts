@@ -140,3 +140,54 @@ describe('Planning: sufficiency of specialist places', () => {
     assert.ok(needs.length > 1)
   })
 })
+
+describe('Planning: recording a setting’s places', () => {
+  it('lets the SEND manager record a special school’s places, audited, and the sufficiency table follows', async () => {
+    const id = t.fixture.settings.special!
+    const form = await manager.get(`/planning/sufficiency/settings/${id}`)
+    assert.equal(form.status, 200)
+    const version = /name="version" value="(\d+)"/.exec(form.text)![1]!
+    const saved = await manager.post(`/planning/sufficiency/settings/${id}`, { places: '24', version })
+    assert.equal(saved.status, 303)
+    const rows = tableRows((await manager.get('/planning/sufficiency')).text, 'sufficiency-by-locality')
+    assert.equal(rows.find(r => r[0] === 'Northtown' && r[1] === 'Special school places')![2], '24')
+    const audited = await t.database.db
+      .selectFrom('audit_event')
+      .select(['record_id', 'details'])
+      .where('action', '=', 'planning.setting-places.update')
+      .execute()
+    assert.equal(audited.length, 1)
+    assert.equal(audited[0]!.record_id, id)
+    assert.deepEqual(typeof audited[0]!.details === 'string' ? JSON.parse(audited[0]!.details) : audited[0]!.details, {
+      provision: 'special',
+      from: 10,
+      to: 24,
+    })
+    // The same form again, now stale: refused with the conflict page, nothing overwritten.
+    const stale = await manager.post(`/planning/sufficiency/settings/${id}`, { places: '5', version })
+    assert.equal(stale.status, 409)
+    const after = await t.database.db
+      .selectFrom('setting')
+      .select('special_places')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+    assert.equal(after.special_places, 24)
+  })
+
+  it('refuses places that are not a sensible whole number, keeping what was typed', async () => {
+    const id = t.fixture.settings.special!
+    const form = await manager.get(`/planning/sufficiency/settings/${id}`)
+    const version = /name="version" value="(\d+)"/.exec(form.text)![1]!
+    const res = await manager.post(`/planning/sufficiency/settings/${id}`, { places: '-3', version })
+    assert.equal(res.status, 400)
+    assert.match(res.text, /govuk-error-summary/)
+    assert.match(res.text, /Places must be between 1 and 2,000/)
+    assert.match(res.text, /value="-3"/)
+  })
+
+  it('is not for the finance officer, who reads the sufficiency table only', async () => {
+    const finance = await signedIn(t.app, 'finance')
+    assert.equal((await finance.get('/planning/sufficiency')).status, 200)
+    assert.equal((await finance.get(`/planning/sufficiency/settings/${t.fixture.settings.special!}`)).status, 403)
+  })
+})

@@ -13,13 +13,13 @@ import {
   scenarioSchema,
   total,
   withBands,
-  type AgeGroup,
   type CohortHistory,
   type ForecastPoint,
   type Projection,
   type Scenario,
   type ScenarioInput,
 } from './rules/forecast.ts'
+import { cohortHistory } from './rules/forecast-plans.ts'
 
 // The forecast of this authority's EHC plans from its own records: the plans in force at each January
 // census date (the insight caseload, src/insight/caseload.ts, the one definition of a plan in force),
@@ -28,15 +28,6 @@ import {
 // rules/forecast.ts.
 
 export const FORECAST_ROLES: readonly Role[] = ['la_admin', 'send_manager', 'finance_officer']
-
-/** The NC years the cohort runs over, one group each: nursery-age and younger share the first, 20 and over the last. */
-export const NC_FROM = -4
-export const NC_TO = 20
-export const NC_GROUPS: readonly AgeGroup[] = Array.from({ length: NC_TO - NC_FROM + 1 }, (_, i) => ({
-  label: String(NC_FROM + i),
-  firstAge: NC_FROM + i + 4,
-  width: 1,
-}))
 
 /** Januaries of history read: enough for the trend lines and a year or two to spare. */
 export const HISTORY_YEARS = 8
@@ -68,9 +59,6 @@ export type ForecastView =
       localities: string[]
     }
   | { ok: false; reason: string; scenario: ScenarioInput; needs: string[]; localities: string[] }
-
-const ncIndex = (nc: number) => Math.min(NC_TO, Math.max(NC_FROM, nc)) - NC_FROM
-const stratumOf = (r: Pick<CaseloadRow, 'need' | 'locality'>) => `${r.need}|${r.locality}`
 
 export class ForecastService {
   constructor(
@@ -144,36 +132,6 @@ export class ForecastService {
       needs,
       localities,
     }
-  }
-}
-
-/** Cohort history from the caseload records at consecutive Januaries. */
-export function cohortHistory(years: readonly number[], records: readonly (readonly CaseloadRow[])[]): CohortHistory {
-  const strata = [...new Set(records.flat().map(stratumOf))].sort()
-  const index = new Map(strata.map((s, i) => [s, i]))
-  const G = NC_GROUPS.length
-  const cells = () => new Float64Array(G * strata.length)
-  const januaries = years.map((year, t) => {
-    const stock = cells()
-    for (const r of records[t]!) stock[index.get(stratumOf(r))! * G + ncIndex(r.ncYear)]! += 1
-    return { year, stock }
-  })
-  const newPlans = years.slice(0, -1).map((year, t) => {
-    const before = new Set(records[t]!.map(r => r.planId))
-    const counts = cells()
-    for (const r of records[t + 1]!) {
-      if (!before.has(r.planId)) counts[index.get(stratumOf(r))! * G + ncIndex(r.ncYear)]! += 1
-    }
-    return { year, counts }
-  })
-  // Januaries before the first plan carry nothing to learn from.
-  const first = januaries.findIndex(j => j.stock.some(v => v > 0))
-  if (first < 0) return { groups: NC_GROUPS, strata, januaries: [], newPlans: [] }
-  return {
-    groups: NC_GROUPS,
-    strata,
-    januaries: januaries.slice(first),
-    newPlans: newPlans.slice(first),
   }
 }
 

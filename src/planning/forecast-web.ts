@@ -196,6 +196,29 @@ export function forecastWeb(service: ForecastService, sufficiency: SufficiencySe
     }
   })
 
+  const SETTING_VIEW = 'planning/views/sufficiency-setting.njk'
+  router.get('/planning/sufficiency/settings/:settingId', async (req: Request, res: Response) => {
+    const setting = await sufficiency.settingPlaces(req.actor!, String(req.params.settingId))
+    res.render(SETTING_VIEW, { pageTitle: `Places at ${setting.name}`, setting })
+  })
+
+  router.post('/planning/sufficiency/settings/:settingId', async (req: Request, res: Response) => {
+    const actor = req.actor!
+    const setting = await sufficiency.settingPlaces(actor, String(req.params.settingId))
+    try {
+      await sufficiency.recordPlaces(actor, setting.id, req.body)
+      res.redirect(303, '/planning/sufficiency#settings')
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      res.status(400).render(SETTING_VIEW, {
+        pageTitle: `Error: Places at ${setting.name}`,
+        setting,
+        values: req.body,
+        ...errorSummary(error.errors),
+      })
+    }
+  })
+
   return {
     router,
     nav: [

@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely'
+import { z } from 'zod'
 import { ageBandOf, censusDate } from '../insight/rules/caseload.ts'
-import type { Actor } from '../platform/actor.ts'
+import type { Actor, Role } from '../platform/actor.ts'
 import { audit } from '../platform/audit/audit.ts'
-import { ForbiddenError } from '../platform/errors.ts'
+import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors.ts'
 import type { Cell } from '../platform/http/downloads.ts'
 import { parseOrThrow } from '../platform/http/validation.ts'
 import type { DB } from '../schema.ts'
@@ -28,6 +29,37 @@ export type SufficiencyView =
     }
   | { ok: false; reason: string; scenario: ScenarioInput }
 
+/** Who may record a setting's places: capacity is the LA's planning decision, not a finance reading. */
+export const PLACES_EDITORS: readonly Role[] = ['la_admin', 'send_manager']
+
+const placesSchema = z.object({
+  places: z.preprocess(
+    v => (typeof v === 'string' ? (v.trim() === '' ? null : v.trim()) : v),
+    z
+      .union([
+        z.null(),
+        z.coerce
+          .number({ message: 'Places must be a whole number, such as 120' })
+          .refine(v => Number.isInteger(v), { message: 'Places must be a whole number, such as 120' })
+          .refine(v => v >= 1 && v <= 2000, {
+            message: 'Places must be between 1 and 2,000, or left blank for none recorded',
+          }),
+      ])
+      .optional(),
+  ),
+  version: z.coerce
+    .number({ message: 'The form is missing its version: open the setting again' })
+    .int({ message: 'The form is missing its version: open the setting again' }),
+})
+
+export type SettingPlaces = {
+  id: string
+  name: string
+  provision: Provision
+  places: number | null
+  version: number
+}
+
 export const PROVISION_LABELS: Record<Provision, string> = {
   special: 'Special school places',
   resource_base: 'Resource base places',
@@ -51,6 +83,55 @@ export class SufficiencyService {
       .where('la_code', '=', this.laCode)
       .orderBy('name')
       .execute()
+  }
+
+  mayEditPlaces(actor: Actor): boolean {
+    return PLACES_EDITORS.includes(actor.role)
+  }
+
+  /** A setting's places: a special school's commissioned places, or another setting's resource-base places. */
+  async settingPlaces(actor: Actor, settingId: string): Promise<SettingPlaces> {
+    if (!this.mayEditPlaces(actor)) throw new ForbiddenError()
+    const s = await this.db
+      .selectFrom('setting')
+      .select(['id', 'name', 'setting_type', 'special_places', 'resource_base_places', 'version'])
+      .where('la_code', '=', this.laCode)
+      .where('id', '=', sql<string>`${/^[0-9a-f-]{36}$/i.test(settingId) ? settingId : null}::uuid`)
+      .executeTakeFirst()
+    if (!s) throw new NotFoundError()
+    const provision: Provision = s.setting_type === 'special' ? 'special' : 'resource_base'
+    return {
+      id: s.id,
+      name: s.name,
+      provision,
+      places: provision === 'special' ? s.special_places : s.resource_base_places,
+      version: s.version,
+    }
+  }
+
+  /** Records a setting's places, refusing a stale form (ConflictError) and auditing the change with it. */
+  async recordPlaces(actor: Actor, settingId: string, input: unknown): Promise<SettingPlaces> {
+    const current = await this.settingPlaces(actor, settingId)
+    const { places = null, version } = parseOrThrow(placesSchema, input)
+    return this.db.transaction().execute(async trx => {
+      const column = current.provision === 'special' ? 'special_places' : 'resource_base_places'
+      const updated = await trx
+        .updateTable('setting')
+        .set({ [column]: places, version: sql`version + 1`, updated_at: sql`now()` })
+        .where('la_code', '=', this.laCode)
+        .where('id', '=', current.id)
+        .where('version', '=', version)
+        .returning('version')
+        .executeTakeFirst()
+      if (!updated) throw new ConflictError('Someone else changed this setting since you opened it')
+      await audit(trx, this.laCode, actor, {
+        action: 'planning.setting-places.update',
+        recordType: 'setting',
+        recordId: current.id,
+        details: { provision: current.provision, from: current.places, to: places },
+      })
+      return { ...current, places, version: updated.version }
+    })
   }
 
   async view(actor: Actor, input: Record<string, unknown>): Promise<SufficiencyView> {

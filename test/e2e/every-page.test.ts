@@ -5,6 +5,7 @@ import { USERS } from '../authorisation-table.ts'
 import { loadCaseworkFixture } from '../support/casework-fixture.ts'
 import { loadDisputeFixture } from '../support/dispute-fixture.ts'
 import { loadModerationFixture } from '../support/fixture.ts'
+import { loadPlanningFixture } from '../support/planning-fixture.ts'
 import { loadReviewFixture } from '../support/review-fixture.ts'
 import { signIn, startE2E, visit, type E2E } from './support.ts'
 
@@ -23,6 +24,7 @@ before(async () => {
   await loadCaseworkFixture(db, e.t.fixture)
   await loadReviewFixture(db, e.t.fixture)
   await loadDisputeFixture(db, e.t.fixture)
+  await loadPlanningFixture(db, e.t.fixture)
 })
 after(() => e?.close())
 
