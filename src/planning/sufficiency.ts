@@ -12,8 +12,8 @@ import { forecast, scenarioSchema, type ScenarioInput } from './rules/forecast.t
 import { PROVISIONS, placementMix, projectedDemand, type Provision } from './rules/sufficiency.ts'
 
 // Sufficiency of specialist places: the forecast of plans (by need, age and locality) times the share
-// of plans like them that are in a special school or a resource base now, against the places each
-// locality's special schools and resource bases have. Aggregates only.
+// of plans like them that are in a special school or a resource base now (rules/sufficiency.ts),
+// against the places each locality's special schools and resource bases have. Aggregates only.
 
 export type SufficiencyView =
   | {
@@ -153,6 +153,7 @@ export class SufficiencyService {
     const mix = placementMix(
       latest.map(r => ({
         need: r.need,
+        locality: r.locality,
         ageBand: ageBandOf(r.ncYear),
         provision: r.settingType === 'special' ? 'special' : resourced.has(r.childId) ? 'resource_base' : null,
       })),

@@ -1,26 +1,27 @@
 import type { Projection } from './forecast.ts'
 
 // Sufficiency: how many of the forecast plans will want a special-school or resource-base place. The
-// share of plans in each provision is taken from the plans in force now, by primary need and age group
-// (pooled over localities so a small locality's chance mix does not decide its future), and applied to
-// the forecast in each locality.
+// share of plans in each provision is taken from the plans in force now, by primary need, locality and
+// age group, and applied to the forecast of the same need, locality and age group: today's pattern of
+// placement carried forward, so the demand at the jump-off January is exactly the plans placed now. A
+// plan's locality is its named setting's, so a special school's pupils count where the school is.
 
 export const PROVISIONS = ['special', 'resource_base'] as const
 export type Provision = (typeof PROVISIONS)[number]
 
-export type PlacedPlan = { need: string; ageBand: string; provision: Provision | null }
+export type PlacedPlan = { need: string; locality: string; ageBand: string; provision: Provision | null }
 
-/** The share of plans of each need and age group in each provision: key `need|ageBand|provision`. */
+/** The share of plans of each need, locality and age group in each provision: key `need|locality|ageBand|provision`. */
 export function placementMix(plans: readonly PlacedPlan[]): Map<string, number> {
   const all = new Map<string, number>()
   const placed = new Map<string, number>()
   for (const p of plans) {
-    const cell = `${p.need}|${p.ageBand}`
+    const cell = `${p.need}|${p.locality}|${p.ageBand}`
     all.set(cell, (all.get(cell) ?? 0) + 1)
     if (p.provision) placed.set(`${cell}|${p.provision}`, (placed.get(`${cell}|${p.provision}`) ?? 0) + 1)
   }
   const mix = new Map<string, number>()
-  for (const [key, n] of placed) mix.set(key, n / all.get(key.split('|').slice(0, 2).join('|'))!)
+  for (const [key, n] of placed) mix.set(key, n / all.get(key.split('|').slice(0, 3).join('|'))!)
   return mix
 }
 
@@ -47,7 +48,7 @@ export function projectedDemand(
     for (const provision of PROVISIONS) {
       add(byLocality, `${locality}|${provision}`, 0, 0)
       for (let g = 0; g < G; g++) {
-        const share = mix.get(`${need}|${bandOf(g)}|${provision}`) ?? 0
+        const share = mix.get(`${need}|${locality}|${bandOf(g)}|${provision}`) ?? 0
         if (!share) continue
         projection.years.forEach((y, t) => {
           const v = y.stock[s * G + g]! * share
