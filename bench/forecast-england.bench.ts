@@ -1,10 +1,10 @@
 // The forecast at England's scale: about 700,000 synthetic EHC plans (made up here, deterministically:
 // dates of birth, issue and cease dates, 13 primary needs, 152 authorities as localities) held in plain
-// columns, read into the cohort history (eight Januaries) and projected five years ahead with a
+// columns, read into the cohort history (the six Januaries the service reads) and projected five years ahead with a
 // scenario, with every breakdown, run after run. Target < 5 s. The England-scale generator for the
 // database is another piece of work; this times the forecast itself.
 import { censusDate } from '../src/insight/rules/caseload.ts'
-import { summarise as breakdowns } from '../src/planning/forecast-service.ts'
+import { HISTORY_YEARS, summarise as breakdowns } from '../src/planning/forecast-service.ts'
 import { forecast, NO_CHANGE } from '../src/planning/rules/forecast.ts'
 import { dayNumber, historyFromPlans, NOT_CEASED, type PlanColumns } from '../src/planning/rules/forecast-plans.ts'
 import { machine, report, summarise } from './lib.ts'
@@ -14,7 +14,7 @@ const PLANS = Number(process.env.BENCH_FORECAST_PLANS ?? 700_000)
 const RUNS = Number(process.env.BENCH_RUNS_FORECAST ?? 7)
 const TARGET_MS = 5000
 const ORIGIN = 2026
-const YEARS = Array.from({ length: 8 }, (_, i) => ORIGIN - 7 + i)
+const YEARS = Array.from({ length: HISTORY_YEARS }, (_, i) => ORIGIN - HISTORY_YEARS + 1 + i)
 const NEEDS = ['ASD', 'SEMH', 'SLCN', 'MLD', 'SPLD', 'SLD', 'PMLD', 'PD', 'HI', 'VI', 'MSI', 'OTH', 'DS']
 const AUTHORITIES = 152
 

@@ -46,7 +46,9 @@ export async function readForecastRelease(source: string): Promise<Map<string, P
       if (/\.zip$/i.test(entry)) files.push(...(await zipFiles(full)))
       else if (WANTED.has(entry)) files.push({ name: entry, text: fs.readFileSync(full, 'utf8') })
     }
-  } else {
+  } else if (WANTED.has(path.basename(source))) {
+    files.push({ name: path.basename(source), text: fs.readFileSync(source, 'utf8') })
+  } else if (/\.zip$/i.test(source)) {
     files.push(...(await zipFiles(source)))
   }
   if (!files.length) {

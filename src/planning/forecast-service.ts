@@ -9,6 +9,7 @@ import type { Clock } from '../platform/time/clock.ts'
 import type { DB } from '../schema.ts'
 import {
   forecast,
+  METHOD,
   NO_CHANGE,
   scenarioSchema,
   total,
@@ -29,8 +30,8 @@ import { cohortHistory } from './rules/forecast-plans.ts'
 
 export const FORECAST_ROLES: readonly Role[] = ['la_admin', 'send_manager', 'finance_officer']
 
-/** Januaries of history read: enough for the trend lines and a year or two to spare. */
-export const HISTORY_YEARS = 8
+/** Januaries of history read: as many as the trend lines are fitted to, and the January before them. */
+export const HISTORY_YEARS = METHOD.trendYears + 1
 
 export type ProjectedPlansOptions = {
   /** Januaries ahead, 1–10 (default 5). */
