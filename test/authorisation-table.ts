@@ -255,6 +255,7 @@ export const TABLE: Row[] = [
   // LA admin, the SEND manager and the finance officer (read only).
   row('GET /planning/forecast',                               200, 200, 403, 403, 200, 403, 303),
   row('GET /planning/sufficiency',                            200, 200, 403, 403, 200, 403, 303),
+  row('GET /api/v1/planning/forecast',                        200, 200, 403, 403, 200, 403, 401),
   // Recording a setting's places is the LA's planning decision: the LA admin and the SEND manager. The
   // harmless POST sends no version: the validation answer.
   row('GET /planning/sufficiency/settings/:settingId',        200, 200, 403, 403, 403, 403, 303),

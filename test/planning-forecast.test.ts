@@ -106,6 +106,25 @@ describe('Planning: the EHC plan forecast', () => {
     assert.equal(num(csv[3]![1]!), num(page[3]![1]!))
   })
 
+  it('answers the same forecast as JSON, and breaks it down by NC year', async () => {
+    const page = await manager.get('/planning/forecast?locality=S&newPlansPercent=10')
+    const rows = tableRows(page.text, 'forecast')
+    const api = await manager.get('/api/v1/planning/forecast?locality=S&newPlansPercent=10')
+    assert.equal(api.status, 200)
+    assert.equal(api.body.origin, 2026)
+    assert.deepEqual(api.body.filter, { locality: 'S' })
+    assert.deepEqual(
+      api.body.forecast.map((p: { value: number }) => p.value),
+      rows.slice(1).map(r => num(r[1]!)),
+    )
+    const bad = await manager.get('/api/v1/planning/forecast?years=12')
+    assert.equal(bad.status, 400)
+    assert.equal(bad.body.errors[0].field, 'years')
+    const byNc = tableRows(page.text, 'by-nc-year').slice(1)
+    const first = byNc.reduce((a, r) => a + num(r[1]!), 0)
+    assert.equal(first, num(rows[1]![1]!))
+  })
+
   it('gives other areas the total plans at each January ahead, moved by a scenario', async () => {
     const service = new ForecastService(t.database.db, LA, t.clock)
     const plain = await service.projectedPlans({ years: 5 })

@@ -54,6 +54,7 @@ export type ForecastView =
       baseline: ForecastPoint[]
       byNeed: { key: string; values: number[] }[]
       byAgeBand: { key: string; values: number[] }[]
+      byNcYear: { key: string; values: number[] }[]
       byLocality: { key: string; values: number[] }[]
       years: number[]
       needs: string[]
@@ -183,5 +184,9 @@ export function summarise(projection: Projection, baseline: Projection, filter: 
       (_, g) => bandOfGroup[g]!,
     ),
     byLocality: breakdown([...new Set(localityOf)].sort(), s => localityOf[s]!),
+    // NC years before nursery (-2 and below) share one row, "Early years", as the dashboards show them.
+    byNcYear: breakdown([...new Set(projection.groups.map(g => String(Math.max(-2, Number(g.label)))))], (_, g) =>
+      String(Math.max(-2, Number(projection.groups[g]!.label))),
+    ),
   }
 }

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express'
 import { PLAN_NEEDS } from '../insight/dashboard-filters.ts'
 import { AGE_BANDS, type AgeBand } from '../insight/rules/caseload.ts'
+import { ncYearLabel } from '../people/rules/nc-year.ts'
 import { NEED_LABELS, type NeedCode } from '../people/rules/needs.ts'
 import { ForbiddenError, ValidationError } from '../platform/errors.ts'
 import type { WebModule } from '../platform/http/app.ts'
@@ -78,6 +79,7 @@ export function forecastTables(view: Extract<ForecastView, { ok: true }>, locali
     breakdown('by-need', 'Forecast plans by primary need', 'Primary need', view.byNeed, needLabel),
     breakdown('by-age', 'Forecast plans by age group (NC year)', 'Age group', view.byAgeBand, ageLabel),
     breakdown('by-locality', 'Forecast plans by locality', 'Locality', view.byLocality, localityName),
+    breakdown('by-nc-year', 'Forecast plans by NC year', 'NC year', view.byNcYear, k => ncYearLabel(Number(k))),
   ]
 }
 
@@ -153,6 +155,28 @@ export function forecastWeb(service: ForecastService, sufficiency: SufficiencySe
     }
   })
 
+  // The forecast as JSON: the total (within the filters) at each January with its band, and without the scenario.
+  router.get('/api/v1/planning/forecast', async (req: Request, res: Response) => {
+    const actor = req.actor!
+    if (!service.mayRead(actor)) throw new ForbiddenError()
+    const query = req.query as Query
+    const { localities } = await common()
+    const filter = parseFilter(query, PLAN_NEEDS, [...localities.map(l => l.code), 'none'])
+    const view = await service.view(actor, query, filter)
+    if (!view.ok) {
+      res.json({ forecast: null, reason: view.reason, scenario: view.scenario })
+      return
+    }
+    res.json({
+      origin: view.origin,
+      censusDate: view.censusDate,
+      scenario: view.scenario,
+      filter,
+      forecast: view.series,
+      noChange: view.baseline,
+    })
+  })
+
   router.get('/planning/sufficiency', async (req: Request, res: Response) => {
     const actor = req.actor!
     if (!sufficiency.mayRead(actor)) throw new ForbiddenError()
@@ -162,7 +186,12 @@ export function forecastWeb(service: ForecastService, sufficiency: SufficiencySe
     try {
       const view = await sufficiency.view(actor, query)
       if (!view.ok) {
-        res.render(SUFFICIENCY_VIEW, { ...page, reason: view.reason })
+        res.render(SUFFICIENCY_VIEW, {
+          ...page,
+          reason: view.reason,
+          settings: view.settings,
+          mayEditPlaces: sufficiency.mayEditPlaces(actor),
+        })
         return
       }
       const tables = sufficiencyTables(view, localityName, needLabel)
@@ -187,6 +216,7 @@ export function forecastWeb(service: ForecastService, sufficiency: SufficiencySe
       res.render(SUFFICIENCY_VIEW, {
         ...page,
         view,
+        settings: view.settings,
         tables,
         downloadBase: `/planning/sufficiency?${qs ? `${qs}&` : ''}`,
       })

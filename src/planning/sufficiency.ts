@@ -15,6 +15,8 @@ import { PROVISIONS, placementMix, projectedDemand, type Provision } from './rul
 // of plans like them that are in a special school or a resource base now (rules/sufficiency.ts),
 // against the places each locality's special schools and resource bases have. Aggregates only.
 
+type SettingRow = { id: string; name: string; locality: string; provision: Provision; places: number | null }
+
 export type SufficiencyView =
   | {
       ok: true
@@ -25,9 +27,9 @@ export type SufficiencyView =
       byLocality: { locality: string; provision: Provision; places: number; demand: number[] }[]
       byNeed: { need: string; provision: Provision; demand: number[] }[]
       /** Settings with their places, for the capacity table. */
-      settings: { id: string; name: string; locality: string; provision: Provision; places: number | null }[]
+      settings: SettingRow[]
     }
-  | { ok: false; reason: string; scenario: ScenarioInput }
+  | { ok: false; reason: string; scenario: ScenarioInput; settings: SettingRow[] }
 
 /** Who may record a setting's places: capacity is the LA's planning decision, not a finance reading. */
 export const PLACES_EDITORS: readonly Role[] = ['la_admin', 'send_manager']
@@ -140,7 +142,23 @@ export class SufficiencyService {
     const { history, latest } = await this.forecasts.historyWithRecords()
     await audit(this.db, this.laCode, actor, { action: 'planning.sufficiency.read', details: { scenario } })
     const outcome = forecast(history, scenario.years, scenario)
-    if (!outcome.ok) return { ok: false, reason: outcome.reason, scenario }
+    const settings = await this.db
+      .selectFrom('setting')
+      .select(['id', 'name', 'locality_code', 'setting_type', 'special_places', 'resource_base_places'])
+      .where('la_code', '=', this.laCode)
+      .where('out_of_area', '=', false)
+      .where(eb => eb.or([eb('setting_type', '=', 'special'), eb('resource_base_places', 'is not', null)]))
+      .orderBy('name')
+      .execute()
+    const places = new Map<string, number>()
+    const listed = settings.map(s => {
+      const provision: Provision = s.setting_type === 'special' ? 'special' : 'resource_base'
+      const n = provision === 'special' ? s.special_places : s.resource_base_places
+      const key = `${s.locality_code ?? 'none'}|${provision}`
+      places.set(key, (places.get(key) ?? 0) + (n ?? 0))
+      return { id: s.id, name: s.name, locality: s.locality_code ?? 'none', provision, places: n }
+    })
+    if (!outcome.ok) return { ok: false, reason: outcome.reason, scenario, settings: listed }
     const p = outcome.projection
     const on = censusDate(p.origin)
     const resourced = new Set(
@@ -159,22 +177,6 @@ export class SufficiencyService {
       })),
     )
     const demand = projectedDemand(p, mix, g => ageBandOf(Number(p.groups[g]!.label)))
-    const settings = await this.db
-      .selectFrom('setting')
-      .select(['id', 'name', 'locality_code', 'setting_type', 'special_places', 'resource_base_places'])
-      .where('la_code', '=', this.laCode)
-      .where('out_of_area', '=', false)
-      .where(eb => eb.or([eb('setting_type', '=', 'special'), eb('resource_base_places', 'is not', null)]))
-      .orderBy('name')
-      .execute()
-    const places = new Map<string, number>()
-    const listed = settings.map(s => {
-      const provision: Provision = s.setting_type === 'special' ? 'special' : 'resource_base'
-      const n = provision === 'special' ? s.special_places : s.resource_base_places
-      const key = `${s.locality_code ?? 'none'}|${provision}`
-      places.set(key, (places.get(key) ?? 0) + (n ?? 0))
-      return { id: s.id, name: s.name, locality: s.locality_code ?? 'none', provision, places: n }
-    })
     const localities = [...new Set([...demand.byLocality.keys()].map(k => k.split('|')[0]!))].sort()
     return {
       ok: true,
