@@ -206,7 +206,13 @@ describe('Planning: recording a setting’s places', () => {
 
   it('is not for the finance officer, who reads the sufficiency table only', async () => {
     const finance = await signedIn(t.app, 'finance')
-    assert.equal((await finance.get('/planning/sufficiency')).status, 200)
+    const page = await finance.get('/planning/sufficiency')
+    assert.equal(page.status, 200)
+    assert.doesNotMatch(page.text, /Change<span class="govuk-visually-hidden"> places at/)
+    assert.match(
+      (await manager.get('/planning/sufficiency')).text,
+      /Change<span class="govuk-visually-hidden"> places at Cedar/,
+    )
     assert.equal((await finance.get(`/planning/sufficiency/settings/${t.fixture.settings.special!}`)).status, 403)
   })
 })

@@ -217,6 +217,7 @@ export function forecastWeb(service: ForecastService, sufficiency: SufficiencySe
         ...page,
         view,
         settings: view.settings,
+        mayEditPlaces: sufficiency.mayEditPlaces(actor),
         tables,
         downloadBase: `/planning/sufficiency?${qs ? `${qs}&` : ''}`,
       })

@@ -177,21 +177,24 @@ export class SufficiencyService {
       })),
     )
     const demand = projectedDemand(p, mix, g => ageBandOf(Number(p.groups[g]!.label)))
-    const localities = [...new Set([...demand.byLocality.keys()].map(k => k.split('|')[0]!))].sort()
+    const localities = [...new Set([...demand.byLocality.keys(), ...places.keys()].map(k => k.split('|')[0]!))].sort()
     return {
       ok: true,
       origin: p.origin,
       censusDate: on,
       years: p.years.map(y => y.year),
       scenario,
-      byLocality: localities.flatMap(locality =>
-        PROVISIONS.map(provision => ({
-          locality,
-          provision,
-          places: places.get(`${locality}|${provision}`) ?? 0,
-          demand: (demand.byLocality.get(`${locality}|${provision}`) ?? p.years.map(() => 0)).map(Math.round),
-        })),
-      ),
+      // A locality with neither places nor demand for a provision has nothing to say about it.
+      byLocality: localities
+        .flatMap(locality =>
+          PROVISIONS.map(provision => ({
+            locality,
+            provision,
+            places: places.get(`${locality}|${provision}`) ?? 0,
+            demand: (demand.byLocality.get(`${locality}|${provision}`) ?? p.years.map(() => 0)).map(Math.round),
+          })),
+        )
+        .filter(r => r.places > 0 || r.demand.some(v => v > 0)),
       byNeed: [...demand.byNeed]
         .map(([key, values]) => ({
           need: key.split('|')[0]!,

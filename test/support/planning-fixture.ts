@@ -11,7 +11,8 @@ export async function loadPlanningFixture(db: Kysely<DB>, fixture: Fixture) {
   let seed = 7
   const next = (n: number) => {
     seed = (seed * 1103515245 + 12345) % 2147483648
-    return seed % n
+    // The high bits: an LCG's low bits repeat with a short period.
+    return Math.floor(seed / 65536) % n
   }
   const pad = (n: number) => String(n).padStart(2, '0')
   const settings = [fixture.settings.schoolA!, fixture.settings.schoolB!, fixture.settings.special!]
