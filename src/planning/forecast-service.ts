@@ -100,9 +100,10 @@ export class ForecastService {
    */
   async projectedPlans(options: ProjectedPlansOptions = {}): Promise<ForecastPoint[]> {
     const years = Math.min(10, Math.max(1, Math.round(options.years ?? 5)))
+    const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : 0)
     const scenario: Scenario = {
-      newPlansPercent: options.newPlansPercent ?? 0,
-      ceasingFrom16Percent: options.ceasingFrom16Percent ?? 0,
+      newPlansPercent: finite(options.newPlansPercent),
+      ceasingFrom16Percent: finite(options.ceasingFrom16Percent),
     }
     const outcome = forecast(await this.history(), years, scenario)
     if (!outcome.ok) return []

@@ -59,14 +59,20 @@ describe('forecast: the cohort method', () => {
     )
   })
 
-  it('projects finite, non-negative numbers for every group and stratum', () => {
+  it('projects finite, non-negative numbers for every group and stratum, whatever the scenario', () => {
     fc.assert(
-      fc.property(historyArb, fc.integer({ min: 1, max: 6 }), (h, years) => {
-        const out = forecast(h, years)
-        assert.ok(out.ok)
-        assert.equal(out.projection.years.length, years + 1)
-        for (const y of out.projection.years) for (const v of y.stock) assert.ok(Number.isFinite(v) && v >= 0)
-      }),
+      fc.property(
+        historyArb,
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: -1000, max: 1000 }),
+        fc.integer({ min: -1000, max: 1000 }),
+        (h, years, newPlansPercent, ceasingFrom16Percent) => {
+          const out = forecast(h, years, { newPlansPercent, ceasingFrom16Percent })
+          assert.ok(out.ok)
+          assert.equal(out.projection.years.length, years + 1)
+          for (const y of out.projection.years) for (const v of y.stock) assert.ok(Number.isFinite(v) && v >= 0)
+        },
+      ),
     )
   })
 

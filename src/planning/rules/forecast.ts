@@ -217,7 +217,8 @@ export function cohortProjection(
   // Continuation rates by group: a damped trend through each group's own history.
   const rateHistory = continuationHistory(history)
   const continuation = Array.from({ length: years }, () => new Float64Array(G))
-  const ceasing = 1 + scenario.ceasingFrom16Percent / 100
+  // Factors below nothing mean nothing: a scenario never makes plans negative.
+  const ceasing = Math.max(0, 1 + scenario.ceasingFrom16Percent / 100)
   for (let g = 0; g < G; g++) {
     const points = rateHistory.flatMap(r => (r.rates[g] === null ? [] : [{ year: r.year, value: r.rates[g]! }]))
     const ahead = !points.length
@@ -234,7 +235,7 @@ export function cohortProjection(
 
   // New plans by group: a damped trend through each group's yearly totals; split across strata by the recent mix.
   const newPlans = Array.from({ length: years }, () => new Float64Array(G))
-  const more = 1 + scenario.newPlansPercent / 100
+  const more = Math.max(0, 1 + scenario.newPlansPercent / 100)
   const totals = history.newPlans.map(n => ({ year: n.year, byGroup: byGroup(n.counts, G, S) }))
   for (let g = 0; g < G; g++) {
     const points = totals.map(t => ({ year: t.year, value: t.byGroup[g]! }))
