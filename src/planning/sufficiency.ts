@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import { ageBandOf, censusDate } from '../insight/rules/caseload.ts'
 import type { Actor, Role } from '../platform/actor.ts'
@@ -9,6 +9,7 @@ import { parseOrThrow } from '../platform/http/validation.ts'
 import type { DB } from '../schema.ts'
 import { FORECAST_ROLES, type ForecastService } from './forecast-service.ts'
 import { forecast, scenarioSchema, type ScenarioInput } from './rules/forecast.ts'
+import { SufficiencyStore } from './sufficiency-store.ts'
 import { PROVISIONS, placementMix, projectedDemand, type Provision } from './rules/sufficiency.ts'
 
 // Sufficiency of specialist places: the forecast of plans (by need, age and locality) times the share
@@ -68,23 +69,22 @@ export const PROVISION_LABELS: Record<Provision, string> = {
 }
 
 export class SufficiencyService {
+  private readonly store: SufficiencyStore
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly laCode: string,
     private readonly forecasts: ForecastService,
-  ) {}
+  ) {
+    this.store = new SufficiencyStore(db, laCode)
+  }
 
   mayRead(actor: Actor): boolean {
     return FORECAST_ROLES.includes(actor.role)
   }
 
-  async localities(): Promise<{ code: string; name: string }[]> {
-    return this.db
-      .selectFrom('locality')
-      .select(['code', 'name'])
-      .where('la_code', '=', this.laCode)
-      .orderBy('name')
-      .execute()
+  localities(): Promise<{ code: string; name: string }[]> {
+    return this.store.localities()
   }
 
   mayEditPlaces(actor: Actor): boolean {
@@ -94,12 +94,7 @@ export class SufficiencyService {
   /** A setting's places: a special school's commissioned places, or another setting's resource-base places. */
   async settingPlaces(actor: Actor, settingId: string): Promise<SettingPlaces> {
     if (!this.mayEditPlaces(actor)) throw new ForbiddenError()
-    const s = await this.db
-      .selectFrom('setting')
-      .select(['id', 'name', 'setting_type', 'special_places', 'resource_base_places', 'version'])
-      .where('la_code', '=', this.laCode)
-      .where('id', '=', sql<string>`${/^[0-9a-f-]{36}$/i.test(settingId) ? settingId : null}::uuid`)
-      .executeTakeFirst()
+    const s = await this.store.setting(settingId)
     if (!s) throw new NotFoundError()
     const provision: Provision = s.setting_type === 'special' ? 'special' : 'resource_base'
     return {
@@ -117,22 +112,15 @@ export class SufficiencyService {
     const { places = null, version } = parseOrThrow(placesSchema, input)
     return this.db.transaction().execute(async trx => {
       const column = current.provision === 'special' ? 'special_places' : 'resource_base_places'
-      const updated = await trx
-        .updateTable('setting')
-        .set({ [column]: places, version: sql`version + 1`, updated_at: sql`now()` })
-        .where('la_code', '=', this.laCode)
-        .where('id', '=', current.id)
-        .where('version', '=', version)
-        .returning('version')
-        .executeTakeFirst()
-      if (!updated) throw new ConflictError('Someone else changed this setting since you opened it')
+      const updated = await new SufficiencyStore(trx, this.laCode).updatePlaces(current.id, column, places, version)
+      if (updated === undefined) throw new ConflictError('Someone else changed this setting since you opened it')
       await audit(trx, this.laCode, actor, {
         action: 'planning.setting-places.update',
         recordType: 'setting',
         recordId: current.id,
         details: { provision: current.provision, from: current.places, to: places },
       })
-      return { ...current, places, version: updated.version }
+      return { ...current, places, version: updated }
     })
   }
 
@@ -142,14 +130,7 @@ export class SufficiencyService {
     const { history, latest } = await this.forecasts.historyWithRecords()
     await audit(this.db, this.laCode, actor, { action: 'planning.sufficiency.read', details: { scenario } })
     const outcome = forecast(history, scenario.years, scenario)
-    const settings = await this.db
-      .selectFrom('setting')
-      .select(['id', 'name', 'locality_code', 'setting_type', 'special_places', 'resource_base_places'])
-      .where('la_code', '=', this.laCode)
-      .where('out_of_area', '=', false)
-      .where(eb => eb.or([eb('setting_type', '=', 'special'), eb('resource_base_places', 'is not', null)]))
-      .orderBy('name')
-      .execute()
+    const settings = await this.store.specialistSettings()
     const places = new Map<string, number>()
     const listed = settings.map(s => {
       const provision: Provision = s.setting_type === 'special' ? 'special' : 'resource_base'
@@ -161,13 +142,7 @@ export class SufficiencyService {
     if (!outcome.ok) return { ok: false, reason: outcome.reason, scenario, settings: listed }
     const p = outcome.projection
     const on = censusDate(p.origin)
-    const resourced = new Set(
-      (
-        await sql<{ child_id: string }>`select distinct child_id from placement
-          where la_code = ${this.laCode} and resourced_provision and start_date <= ${on}::date
-            and (end_date is null or end_date >= ${on}::date)`.execute(this.db)
-      ).rows.map(r => r.child_id),
-    )
+    const resourced = await this.store.resourcedChildren(on)
     const mix = placementMix(
       latest.map(r => ({
         need: r.need,
