@@ -45,6 +45,9 @@ import { peopleWeb } from './people/web.ts'
 import { ForecastService } from './planning/forecast-service.ts'
 import { forecastWeb } from './planning/forecast-web.ts'
 import { SufficiencyService } from './planning/sufficiency.ts'
+import { BudgetService } from './planning/budget-service.ts'
+import { budgetWeb } from './planning/budget-web.ts'
+import { ReserveService } from './planning/reserve-service.ts'
 import { auditWeb } from './platform/audit/web.ts'
 import type { Database } from './platform/db/index.ts'
 import { createApp } from './platform/http/app.ts'
@@ -103,6 +106,7 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
       sen2Web(new Sen2Service(db, config.laCode, clock)),
       // Planning: the forecast first (it carries the 'Planning' header link), before any other planning module.
       forecastWeb(forecasts, new SufficiencyService(db, config.laCode, forecasts)),
+      budgetWeb(new BudgetService(db, config.laCode, forecasts), new ReserveService(db, config.laCode)),
       auditWeb(db, config.laCode),
     ],
   })

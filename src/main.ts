@@ -24,6 +24,7 @@ import { log, setLogLevel } from './platform/log.ts'
 import { systemClock } from './platform/time/clock.ts'
 import { FORECAST_USAGE, forecastCommand } from './planning/forecast-cli.ts'
 import { loadSufficiencyDemo } from './planning/sufficiency-demo.ts'
+import { loadBudgetDemo } from './planning/budget-demo.ts'
 
 const USAGE = `Usage: opensend <command>
 
@@ -66,12 +67,15 @@ async function seed(config: Config, database: Database): Promise<void> {
   const casework = await loadCaseworkDemo(database.db, config.laCode, systemClock.now())
   // Illustrative places for the special schools, from the plans naming each (so after the casework).
   const specialSchools = await loadSufficiencyDemo(database.db, config.laCode)
+  // Seed 004's DSG table, seed 001's reserve plan and illustrative High Needs assumptions.
+  const planningMoney = await loadBudgetDemo(database.db, config.laCode, systemClock.today())
   log.info('demo authority loaded', {
     ...counts,
     matrixVersion,
     moderation,
     casework,
     specialSchools,
+    planningMoney,
     ms: Date.now() - started,
   })
 }

@@ -4,6 +4,7 @@ import type { FundingTables } from './funding/tables.ts'
 import type { PublishedTables } from './insight/published-tables.ts'
 import type { ModerationTables } from './moderation/tables.ts'
 import type { PeopleTables } from './people/tables.ts'
+import type { PlanningMoneyTables } from './planning/budget-tables.ts'
 import type { AuditTables } from './platform/audit/tables.ts'
 import type { PlatformTables } from './platform/db/tables.ts'
 import type { SessionTables } from './platform/http/tables.ts'
@@ -19,4 +20,5 @@ export interface DB
     ModerationTables,
     CaseworkTables,
     DisputeTables,
-    PublishedTables {}
+    PublishedTables,
+    PlanningMoneyTables {}

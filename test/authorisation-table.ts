@@ -7,6 +7,7 @@
 // tried against both records; a plain status means the same for both.
 import type { Role } from '../src/platform/actor.ts'
 import type { Fixture } from './support/fixture.ts'
+import { DEMO_RESERVE_FUND_ID } from '../src/planning/budget-demo.ts'
 
 export type Status = 200 | 303 | 400 | 401 | 403 | 404 | 415 | 415
 export type Expected = Status | { own: Status; other: Status }
@@ -260,6 +261,12 @@ export const TABLE: Row[] = [
   // harmless POST sends no version: the validation answer.
   row('GET /planning/sufficiency/settings/:settingId',        200, 200, 403, 403, 403, 403, 303),
   row('POST /planning/sufficiency/settings/:settingId',       400, 400, 403, 403, 403, 403, 303),
+  // The High Needs budget and reserve plans (src/planning/budget*, reserve*): finance officers and LA admins
+  // keep them, the SEND manager reads them; no pupil is named. The harmless POST sends no version: 400.
+  row('GET /planning/budget',                                 200, 200, 403, 403, 200, 403, 303),
+  row('GET /planning/reserves',                               200, 200, 403, 403, 200, 403, 303),
+  row('GET /planning/reserves/:fundId',                       200, 200, 403, 403, 200, 403, 303),
+  row('POST /planning/reserves/:fundId/lines',                400, 403, 403, 403, 400, 403, 303),
   row('POST /insight/published',                              400, 403, 403, 403, 403, 403, 303),
   // Insight dashboards and the scrutiny report (src/insight/dashboard-web.ts, scrutiny-web.ts): counts
   // only, for LA staff; no school user or panel member. Money only for the roles that see funding runs.
@@ -285,6 +292,8 @@ export const USERS: Record<Role, string> = {
 export const PARAMS: Record<string, (f: Fixture) => { own: string; other: string }> = {
   childId: f => ({ own: f.children.ada, other: f.children.eve }),
   settingId: f => ({ own: f.settings.schoolA, other: f.settings.schoolB }),
+  // The demo reserve fund (src/planning/budget-demo.ts), loaded by the authorisation test.
+  fundId: () => ({ own: DEMO_RESERVE_FUND_ID, other: DEMO_RESERVE_FUND_ID }),
   kind: () => ({ own: 'children', other: 'children' }),
   versionId: f => ({ own: f.versions.draft, other: f.versions.draft }),
   awardId: f => ({ own: f.awards.ada, other: f.awards.eve }),

@@ -16,7 +16,8 @@ import {
   type Who,
 } from './authorisation-table.ts'
 import { Client, signedIn, startTestApp } from './support/app.ts'
-import { loadModerationFixture } from './support/fixture.ts'
+import { LA, loadModerationFixture, TODAY } from './support/fixture.ts'
+import { loadBudgetDemo } from '../src/planning/budget-demo.ts'
 import { loadCaseworkFixture } from './support/casework-fixture.ts'
 import { loadReviewFixture } from './support/review-fixture.ts'
 import { loadDisputeFixture } from './support/dispute-fixture.ts'
@@ -27,6 +28,7 @@ await loadModerationFixture(t.database.db, t.fixture)
 await loadCaseworkFixture(t.database.db, t.fixture)
 await loadReviewFixture(t.database.db, t.fixture)
 await loadDisputeFixture(t.database.db, t.fixture)
+await loadBudgetDemo(t.database.db, LA, TODAY)
 after(() => t.close())
 
 type Layer = {

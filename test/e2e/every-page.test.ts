@@ -4,7 +4,8 @@ import { ROLES } from '../../src/platform/actor.ts'
 import { USERS } from '../authorisation-table.ts'
 import { loadCaseworkFixture } from '../support/casework-fixture.ts'
 import { loadDisputeFixture } from '../support/dispute-fixture.ts'
-import { loadModerationFixture } from '../support/fixture.ts'
+import { LA, loadModerationFixture, TODAY } from '../support/fixture.ts'
+import { loadBudgetDemo } from '../../src/planning/budget-demo.ts'
 import { loadPlanningFixture } from '../support/planning-fixture.ts'
 import { loadReviewFixture } from '../support/review-fixture.ts'
 import { signIn, startE2E, visit, type E2E } from './support.ts'
@@ -25,6 +26,7 @@ before(async () => {
   await loadReviewFixture(db, e.t.fixture)
   await loadDisputeFixture(db, e.t.fixture)
   await loadPlanningFixture(db, e.t.fixture)
+  await loadBudgetDemo(db, LA, TODAY)
 })
 after(() => e?.close())
 

@@ -1,0 +1,168 @@
+import type { Kysely } from 'kysely'
+import { z } from 'zod'
+import type { Actor, Role } from '../platform/actor.ts'
+import { audit } from '../platform/audit/audit.ts'
+import { ForbiddenError } from '../platform/errors.ts'
+import { parseOrThrow } from '../platform/http/validation.ts'
+import type { DB } from '../schema.ts'
+import type { DsgBlock } from './budget-tables.ts'
+import { BudgetStore } from './budget-store.ts'
+import type { ForecastService } from './forecast-service.ts'
+import {
+  deficitTrajectory,
+  type MitigationScenario,
+  type TrajectoryAssumptions,
+  type TrajectoryYear,
+} from './rules/budget-trajectory.ts'
+
+// The High Needs budget: the DSG blocks per financial year as the finance officer entered them (the demo
+// loads seed 004's table), and the cumulative deficit trajectory five years ahead — the caseload
+// forecast (ForecastService.projectedPlans) times the cost of a plan — with mitigation scenarios
+// switched on beside doing nothing.
+
+/** Finance officers and LA admins keep the budget; the SEND manager reads it. */
+export const BUDGET_READERS: readonly Role[] = ['la_admin', 'send_manager', 'finance_officer']
+export const BUDGET_EDITORS: readonly Role[] = ['la_admin', 'finance_officer']
+
+export const BLOCKS: readonly { block: DsgBlock; label: string }[] = [
+  { block: 'schools', label: 'Schools Block' },
+  { block: 'high_needs', label: 'High Needs Block' },
+  { block: 'early_years', label: 'Early Years Block' },
+  { block: 'central', label: 'Central School Services Block' },
+]
+
+export type DsgYear = {
+  year: number
+  source: string
+  rows: { label: string; budgetPence: number; broughtForwardPence: number; forecastPence: number }[]
+  total: { budgetPence: number; broughtForwardPence: number; forecastPence: number }
+}
+
+export type BudgetView = {
+  dsg: DsgYear[]
+  scenarios: { key: string; label: string; on: boolean; detail: MitigationScenario }[]
+  trajectory:
+    | {
+        ok: true
+        source: string
+        assumptions: TrajectoryAssumptions
+        plans: { year: number; value: number }[]
+        baseline: TrajectoryYear[]
+        compared: { key: string; label: string; years: TrajectoryYear[] }[]
+      }
+    | { ok: false; reason: string }
+}
+
+const querySchema = z.object({
+  scenario: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform(v => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+})
+
+export class BudgetService {
+  private readonly store: BudgetStore
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly laCode: string,
+    private readonly forecasts: ForecastService,
+  ) {
+    this.store = new BudgetStore(db, laCode)
+  }
+
+  mayRead(actor: Actor) {
+    return BUDGET_READERS.includes(actor.role)
+  }
+
+  async view(actor: Actor, query: unknown): Promise<BudgetView> {
+    if (!this.mayRead(actor)) throw new ForbiddenError()
+    const { scenario: chosen } = parseOrThrow(querySchema, query)
+    const rows = await this.store.dsgBlocks()
+    const years = [...new Set(rows.map(r => r.financial_year))]
+    const dsg = years.map(year => {
+      const of = rows.filter(r => r.financial_year === year)
+      const lines = BLOCKS.flatMap(b => {
+        const r = of.find(x => x.block === b.block)
+        return r
+          ? [
+              {
+                label: b.label,
+                budgetPence: r.budget_pence,
+                broughtForwardPence: r.brought_forward_pence,
+                forecastPence: r.forecast_pence,
+              },
+            ]
+          : []
+      })
+      const sum = (k: 'budgetPence' | 'broughtForwardPence' | 'forecastPence') => lines.reduce((s, l) => s + l[k], 0)
+      return {
+        year,
+        source: of[0]!.source,
+        rows: lines,
+        total: {
+          budgetPence: sum('budgetPence'),
+          broughtForwardPence: sum('broughtForwardPence'),
+          forecastPence: sum('forecastPence'),
+        },
+      }
+    })
+    const stored = await this.store.scenarios()
+    const scenarios = stored.map(s => ({
+      key: s.key,
+      label: s.label,
+      on: chosen.includes(s.key),
+      detail: {
+        key: s.key,
+        label: s.label,
+        savingsPerYearPence: s.savings_per_year_pence,
+        savingsFromYear: s.savings_from_year,
+        growthReductionPercent: Number(s.growth_reduction_percent),
+      },
+    }))
+    await audit(this.db, this.laCode, actor, { action: 'planning.budget.read', details: { scenarios: chosen } })
+    const t = await this.store.trajectory()
+    if (!t)
+      return { dsg, scenarios, trajectory: { ok: false, reason: 'No High Needs assumptions have been recorded yet.' } }
+    const assumptions: TrajectoryAssumptions = {
+      firstYear: t.first_year,
+      openingDeficitPence: t.opening_deficit_pence,
+      fundingPence: t.funding_pence,
+      fundingGrowthPercent: Number(t.funding_growth_percent),
+      costPerPlanPence: t.cost_per_plan_pence,
+      costInflationPercent: Number(t.cost_inflation_percent),
+      otherSpendPence: t.other_spend_pence,
+    }
+    const projected = await this.forecasts.projectedPlans({ years: 5 })
+    if (!projected.length)
+      return {
+        dsg,
+        scenarios,
+        trajectory: {
+          ok: false,
+          reason: 'There is too little history of EHC plans to forecast the caseload, so no trajectory is drawn.',
+        },
+      }
+    // The January in financial year Y (April Y to March Y+1) is January Y+1.
+    const plans = Array.from({ length: 5 }, (_, i) => {
+      const january = assumptions.firstYear + i + 1
+      const point = projected.find(p => p.year === january) ?? projected[Math.min(i, projected.length - 1)]!
+      return { year: january, value: point.value }
+    })
+    const counts = plans.map(p => p.value)
+    return {
+      dsg,
+      scenarios,
+      trajectory: {
+        ok: true,
+        source: t.source,
+        assumptions,
+        plans,
+        baseline: deficitTrajectory(assumptions, counts),
+        compared: scenarios
+          .filter(s => s.on)
+          .map(s => ({ key: s.key, label: s.label, years: deficitTrajectory(assumptions, counts, s.detail) })),
+      },
+    }
+  }
+}

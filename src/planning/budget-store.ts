@@ -1,0 +1,91 @@
+import { sql, type Kysely } from 'kysely'
+import type { DB } from '../schema.ts'
+
+// The only code that reads or writes the planning money tables (budget, trajectory, reserve plans).
+
+const uuidOrNull = (id: string) => (/^[0-9a-f-]{36}$/i.test(id) ? id : null)
+
+export class BudgetStore {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly laCode: string,
+  ) {}
+
+  dsgBlocks() {
+    return this.db
+      .selectFrom('dsg_block_budget')
+      .selectAll()
+      .where('la_code', '=', this.laCode)
+      .orderBy('financial_year', 'desc')
+      .execute()
+  }
+
+  trajectory() {
+    return this.db.selectFrom('hn_trajectory').selectAll().where('la_code', '=', this.laCode).executeTakeFirst()
+  }
+
+  scenarios() {
+    return this.db.selectFrom('hn_scenario').selectAll().where('la_code', '=', this.laCode).orderBy('key').execute()
+  }
+
+  funds() {
+    return this.db.selectFrom('reserve_fund').selectAll().where('la_code', '=', this.laCode).orderBy('name').execute()
+  }
+
+  fund(id: string) {
+    return this.db
+      .selectFrom('reserve_fund')
+      .selectAll()
+      .where('la_code', '=', this.laCode)
+      .where('id', '=', sql<string>`${uuidOrNull(id)}::uuid`)
+      .executeTakeFirst()
+  }
+
+  lines(fundId: string) {
+    return this.db
+      .selectFrom('reserve_line')
+      .selectAll()
+      .where('la_code', '=', this.laCode)
+      .where('fund_id', '=', fundId)
+      .orderBy('position')
+      .execute()
+  }
+
+  /** Bumps the fund's version if it is still `version`: the new version, or undefined when stale. */
+  async bumpFund(id: string, version: number): Promise<number | undefined> {
+    const row = await this.db
+      .updateTable('reserve_fund')
+      .set({ version: sql`version + 1`, updated_at: sql`now()` })
+      .where('la_code', '=', this.laCode)
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .returning('version')
+      .executeTakeFirst()
+    return row?.version
+  }
+
+  async addLine(values: {
+    fund_id: string
+    kind: 'post' | 'programme'
+    title: string
+    salary_pence: number | null
+    on_costs_pence: number | null
+    posts: number | null
+    amount_pence: number | null
+    start_date: string | null
+    end_date: string | null
+    spent_pence: number
+  }): Promise<string> {
+    const { next } = await this.db
+      .selectFrom('reserve_line')
+      .select(sql<number>`coalesce(max(position), 0) + 1`.as('next'))
+      .where('fund_id', '=', values.fund_id)
+      .executeTakeFirstOrThrow()
+    const row = await this.db
+      .insertInto('reserve_line')
+      .values({ ...values, la_code: this.laCode, position: next })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return row.id
+  }
+}

@@ -1,0 +1,96 @@
+import { Router, type Request, type Response } from 'express'
+import type { WebModule } from '../platform/http/app.ts'
+import { errorSummary } from '../platform/http/validation.ts'
+import { ForbiddenError, ValidationError } from '../platform/errors.ts'
+import { trajectoryChart } from './budget-chart.ts'
+import { BUDGET_READERS, type BudgetService } from './budget-service.ts'
+import type { ReserveService } from './reserve-service.ts'
+
+// The High Needs budget and the reserve plans, under /planning.
+
+const fy = (year: number) => `${year}-${String((year + 1) % 100).padStart(2, '0')}`
+
+export function budgetWeb(budget: BudgetService, reserves: ReserveService): WebModule {
+  const router = Router()
+
+  router.get('/planning/budget', async (req: Request, res: Response) => {
+    const view = await budget.view(req.actor!, req.query)
+    const t = view.trajectory
+    const caption = 'Cumulative High Needs deficit at the end of each financial year, by scenario'
+    const chart = t.ok
+      ? trajectoryChart('chart-deficit', caption, [
+          { label: 'doing nothing', years: t.baseline },
+          ...t.compared.map(c => ({ label: c.label, years: c.years })),
+        ])
+      : null
+    const gbp = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 })
+    const scenarioItems = view.scenarios.map(s => ({
+      value: s.key,
+      text: s.label,
+      checked: s.on,
+      hint: {
+        text: [
+          s.detail.savingsPerYearPence
+            ? `saves ${gbp.format(s.detail.savingsPerYearPence / 100)} a year from ${fy(s.detail.savingsFromYear)}`
+            : '',
+          s.detail.growthReductionPercent ? `cuts growth in EHC plans by ${s.detail.growthReductionPercent}%` : '',
+        ]
+          .filter(Boolean)
+          .join('; '),
+      },
+    }))
+    const trajectoryRows = t.ok
+      ? t.baseline.map((y, i) => ({
+          year: y.year,
+          plans: y.plans,
+          values: [y.cumulativeDeficitPence, ...t.compared.map(c => c.years[i]!.cumulativeDeficitPence)],
+        }))
+      : []
+    res.render('planning/views/budget.njk', {
+      pageTitle: 'High Needs budget',
+      view,
+      chart,
+      caption,
+      fy,
+      scenarioItems,
+      trajectoryRows,
+    })
+  })
+
+  router.get('/planning/reserves', async (req: Request, res: Response) => {
+    const funds = await reserves.funds(req.actor!)
+    res.render('planning/views/reserves.njk', { pageTitle: 'Reserve plans', funds })
+  })
+
+  router.get('/planning/reserves/:fundId', async (req: Request, res: Response) => {
+    const fund = await reserves.fund(req.actor!, String(req.params.fundId))
+    res.render('planning/views/reserve-fund.njk', { pageTitle: fund.name, fund, mayEdit: reserves.mayEdit(req.actor!) })
+  })
+
+  router.post('/planning/reserves/:fundId/lines', async (req: Request, res: Response) => {
+    const actor = req.actor!
+    if (!reserves.mayEdit(actor)) throw new ForbiddenError()
+    const fund = await reserves.fund(actor, String(req.params.fundId))
+    try {
+      await reserves.addLine(actor, fund.id, req.body as Record<string, unknown>)
+      res.redirect(303, `/planning/reserves/${fund.id}`)
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      res.status(400).render('planning/views/reserve-fund.njk', {
+        pageTitle: fund.name,
+        fund,
+        mayEdit: true,
+        values: req.body,
+        ...errorSummary(error.errors),
+      })
+    }
+  })
+
+  return {
+    router,
+    nav: [
+      { text: 'High Needs budget', href: '/planning/budget', section: 'Planning', roles: BUDGET_READERS },
+      { text: 'Reserve plans', href: '/planning/reserves', section: 'Planning', roles: BUDGET_READERS },
+    ],
+  }
+}
