@@ -68,3 +68,55 @@ create table reserve_line (
   check (end_date is null or start_date is null or end_date >= start_date)
 );
 create index reserve_line_fund on reserve_line (fund_id, position);
+
+-- Cluster budgets (seed 002, the Norfolk model): a pot delegated to clusters of schools by a formula of
+-- weighted factors. Weights are basis points of the pot (10,000 = 100%); measures are per cluster.
+create table cluster_formula (
+  la_code text not null,
+  financial_year integer not null,
+  pot_pence bigint not null check (pot_pence >= 0),
+  weight_pupils integer not null check (weight_pupils between 0 and 10000),
+  weight_ehcps integer not null check (weight_ehcps between 0 and 10000),
+  weight_sen_support integer not null check (weight_sen_support between 0 and 10000),
+  weight_deprivation integer not null check (weight_deprivation between 0 and 10000),
+  source text not null,
+  version integer not null default 1,
+  updated_at timestamptz not null default now(),
+  primary key (la_code, financial_year)
+);
+
+create table school_cluster (
+  la_code text not null,
+  code text not null check (code ~ '^[A-Za-z0-9-]{1,20}$'),
+  name text not null,
+  host_setting_id uuid not null references setting (id),
+  pupils integer not null check (pupils >= 0),
+  ehcps integer not null check (ehcps >= 0),
+  sen_support integer not null check (sen_support >= 0),
+  deprivation integer not null check (deprivation >= 0),
+  primary key (la_code, code)
+);
+
+create table cluster_member (
+  la_code text not null,
+  cluster_code text not null,
+  setting_id uuid not null references setting (id),
+  primary key (la_code, setting_id),
+  foreign key (la_code, cluster_code) references school_cluster (la_code, code)
+);
+
+-- What a cluster decides to allocate from its share, and what it spends; append-only.
+create table cluster_entry (
+  la_code text not null,
+  id uuid primary key default gen_random_uuid(),
+  cluster_code text not null,
+  financial_year integer not null,
+  kind text not null check (kind in ('allocation', 'spend')),
+  description text not null,
+  amount_pence bigint not null check (amount_pence > 0),
+  entry_date date not null,
+  recorded_by uuid,
+  recorded_at timestamptz not null default now(),
+  foreign key (la_code, cluster_code) references school_cluster (la_code, code)
+);
+create index cluster_entry_cluster on cluster_entry (la_code, cluster_code, financial_year);

@@ -48,6 +48,8 @@ import { SufficiencyService } from './planning/sufficiency.ts'
 import { BudgetService } from './planning/budget-service.ts'
 import { budgetWeb } from './planning/budget-web.ts'
 import { ReserveService } from './planning/reserve-service.ts'
+import { ClusterService } from './planning/cluster-service.ts'
+import { clusterWeb } from './planning/cluster-web.ts'
 import { auditWeb } from './platform/audit/web.ts'
 import type { Database } from './platform/db/index.ts'
 import { createApp } from './platform/http/app.ts'
@@ -107,6 +109,7 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
       // Planning: the forecast first (it carries the 'Planning' header link), before any other planning module.
       forecastWeb(forecasts, new SufficiencyService(db, config.laCode, forecasts)),
       budgetWeb(new BudgetService(db, config.laCode, forecasts), new ReserveService(db, config.laCode)),
+      clusterWeb(new ClusterService(db, config.laCode)),
       auditWeb(db, config.laCode),
     ],
   })

@@ -267,6 +267,13 @@ export const TABLE: Row[] = [
   row('GET /planning/reserves',                               200, 200, 403, 403, 200, 403, 303),
   row('GET /planning/reserves/:fundId',                       200, 200, 403, 403, 200, 403, 303),
   row('POST /planning/reserves/:fundId/lines',                400, 403, 403, 403, 400, 403, 303),
+  // Cluster budgets (src/planning/cluster*): LA staff see every cluster; a school user sees and records for
+  // the cluster their school hosts (Northtown, hosted by School A), and another is not found. The formula
+  // is the finance officer's and LA admin's. The harmless POSTs send nothing: the validation answer.
+  row('GET /planning/clusters',                               200, 200, 403, 403, 200, 200, 303),
+  row('POST /planning/clusters/formula',                      400, 403, 403, 403, 400, 403, 303),
+  row('GET /planning/clusters/:clusterCode',                  200, 200, 403, 403, 200, own(200, 404), 303),
+  row('POST /planning/clusters/:clusterCode/entries',         400, 403, 403, 403, 400, own(400, 404), 303),
   row('POST /insight/published',                              400, 403, 403, 403, 403, 403, 303),
   // Insight dashboards and the scrutiny report (src/insight/dashboard-web.ts, scrutiny-web.ts): counts
   // only, for LA staff; no school user or panel member. Money only for the roles that see funding runs.
@@ -294,6 +301,8 @@ export const PARAMS: Record<string, (f: Fixture) => { own: string; other: string
   settingId: f => ({ own: f.settings.schoolA, other: f.settings.schoolB }),
   // The demo reserve fund (src/planning/budget-demo.ts), loaded by the authorisation test.
   fundId: () => ({ own: DEMO_RESERVE_FUND_ID, other: DEMO_RESERVE_FUND_ID }),
+  // The demo's clusters are the fixture's localities: Northtown (School A hosts) and Southbury (School B).
+  clusterCode: () => ({ own: 'N', other: 'S' }),
   kind: () => ({ own: 'children', other: 'children' }),
   versionId: f => ({ own: f.versions.draft, other: f.versions.draft }),
   awardId: f => ({ own: f.awards.ada, other: f.awards.eve }),
@@ -325,4 +334,4 @@ export const PARAMS: Record<string, (f: Fixture) => { own: string; other: string
 }
 
 /** Parameters naming a record that belongs to a school: rows with one are tried with both records. */
-export const SCHOOL_SCOPED = new Set(['childId', 'settingId', 'awardId', 'decisionId'])
+export const SCHOOL_SCOPED = new Set(['childId', 'settingId', 'awardId', 'decisionId', 'clusterCode'])

@@ -125,5 +125,63 @@ export async function loadBudgetDemo(db: Kysely<DB>, laCode: string, today: stri
       }),
     ])
     .execute()
-  return { dsgYears: 1, scenarios: 2, reserveFunds: 1 }
+  const clusters = await loadClusterDemo(db, laCode, firstYear)
+  return { dsgYears: 1, scenarios: 2, reserveFunds: 1, clusters }
+}
+
+/**
+ * Seed 002's model on the demo's schools: one cluster per locality of the authority's own mainstream
+ * schools, the first by name hosting it. The pot, weights and measures are illustrative.
+ */
+async function loadClusterDemo(db: Kysely<DB>, laCode: string, firstYear: number): Promise<number> {
+  const schools = await db
+    .selectFrom('setting')
+    .select(['id', 'name', 'locality_code'])
+    .where('la_code', '=', laCode)
+    .where('setting_type', '=', 'mainstream')
+    .where('out_of_area', '=', false)
+    .where('locality_code', 'is not', null)
+    .orderBy('locality_code')
+    .orderBy('name')
+    .execute()
+  const localities = await db.selectFrom('locality').select(['code', 'name']).where('la_code', '=', laCode).execute()
+  const byLocality = new Map<string, typeof schools>()
+  for (const s of schools) byLocality.set(s.locality_code!, [...(byLocality.get(s.locality_code!) ?? []), s])
+  let i = 0
+  for (const [code, members] of byLocality) {
+    i++
+    const n = members.length
+    await db
+      .insertInto('school_cluster')
+      .values({
+        la_code: laCode,
+        code,
+        name: `${localities.find(l => l.code === code)?.name ?? code} cluster`,
+        host_setting_id: members[0]!.id,
+        pupils: n * 310 + i * 37,
+        ehcps: n * 9 + (i % 3) * 4,
+        sen_support: n * 41 + (i % 4) * 11,
+        deprivation: n * 70 + (i % 5) * 23,
+      })
+      .execute()
+    await db
+      .insertInto('cluster_member')
+      .values(members.map(m => ({ la_code: laCode, cluster_code: code, setting_id: m.id })))
+      .execute()
+  }
+  await db
+    .insertInto('cluster_formula')
+    .values({
+      la_code: laCode,
+      financial_year: firstYear,
+      pot_pence: m(2.4),
+      weight_pupils: 4000,
+      weight_ehcps: 2500,
+      weight_sen_support: 2000,
+      weight_deprivation: 1500,
+      source:
+        'Illustrative: seed 002’s Norfolk model (about £30m delegated to clusters from 2013); this pot, the weights and each cluster’s measures are not any authority’s figures',
+    })
+    .execute()
+  return byLocality.size
 }

@@ -70,7 +70,54 @@ export interface ReserveLineTable {
   spent_pence: Generated<number>
 }
 
+export interface ClusterFormulaTable {
+  la_code: string
+  financial_year: number
+  pot_pence: number
+  weight_pupils: number
+  weight_ehcps: number
+  weight_sen_support: number
+  weight_deprivation: number
+  source: string
+  version: Generated<number>
+  updated_at: Generated<Timestamp>
+}
+
+export interface SchoolClusterTable {
+  la_code: string
+  code: string
+  name: string
+  host_setting_id: string
+  pupils: number
+  ehcps: number
+  sen_support: number
+  deprivation: number
+}
+
+export interface ClusterMemberTable {
+  la_code: string
+  cluster_code: string
+  setting_id: string
+}
+
+export interface ClusterEntryTable {
+  la_code: string
+  id: Generated<string>
+  cluster_code: string
+  financial_year: number
+  kind: 'allocation' | 'spend'
+  description: string
+  amount_pence: number
+  entry_date: string
+  recorded_by: string | null
+  recorded_at: Generated<Timestamp>
+}
+
 export interface PlanningMoneyTables {
+  cluster_formula: ClusterFormulaTable
+  school_cluster: SchoolClusterTable
+  cluster_member: ClusterMemberTable
+  cluster_entry: ClusterEntryTable
   dsg_block_budget: DsgBlockBudgetTable
   hn_trajectory: HnTrajectoryTable
   hn_scenario: HnScenarioTable

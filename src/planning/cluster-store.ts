@@ -1,0 +1,102 @@
+import { sql, type Kysely } from 'kysely'
+import type { DB } from '../schema.ts'
+
+// The only code that reads or writes cluster budgets' tables.
+
+export class ClusterStore {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly laCode: string,
+  ) {}
+
+  /** The latest year's formula. */
+  formula() {
+    return this.db
+      .selectFrom('cluster_formula')
+      .selectAll()
+      .where('la_code', '=', this.laCode)
+      .orderBy('financial_year', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+  }
+
+  clusters() {
+    return this.db
+      .selectFrom('school_cluster as c')
+      .innerJoin('setting as s', 's.id', 'c.host_setting_id')
+      .select([
+        'c.code',
+        'c.name',
+        'c.host_setting_id',
+        's.name as host_name',
+        'c.pupils',
+        'c.ehcps',
+        'c.sen_support',
+        'c.deprivation',
+      ])
+      .where('c.la_code', '=', this.laCode)
+      .orderBy('c.code')
+      .execute()
+  }
+
+  members(code: string) {
+    return this.db
+      .selectFrom('cluster_member as m')
+      .innerJoin('setting as s', 's.id', 'm.setting_id')
+      .select(['s.id', 's.name'])
+      .where('m.la_code', '=', this.laCode)
+      .where('m.cluster_code', '=', code)
+      .orderBy('s.name')
+      .execute()
+  }
+
+  entries(year: number, code?: string) {
+    let q = this.db
+      .selectFrom('cluster_entry')
+      .select(['id', 'cluster_code', 'kind', 'description', 'amount_pence', 'entry_date'])
+      .where('la_code', '=', this.laCode)
+      .where('financial_year', '=', year)
+    if (code) q = q.where('cluster_code', '=', code)
+    return q.orderBy('entry_date').orderBy('recorded_at').execute()
+  }
+
+  async addEntry(values: {
+    cluster_code: string
+    financial_year: number
+    kind: 'allocation' | 'spend'
+    description: string
+    amount_pence: number
+    entry_date: string
+    recorded_by: string
+  }): Promise<string> {
+    const row = await this.db
+      .insertInto('cluster_entry')
+      .values({ ...values, la_code: this.laCode })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return row.id
+  }
+
+  /** Sets the formula if its version is still `version`: the new version, or undefined when stale. */
+  async updateFormula(
+    year: number,
+    version: number,
+    values: {
+      pot_pence: number
+      weight_pupils: number
+      weight_ehcps: number
+      weight_sen_support: number
+      weight_deprivation: number
+    },
+  ): Promise<number | undefined> {
+    const row = await this.db
+      .updateTable('cluster_formula')
+      .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
+      .where('la_code', '=', this.laCode)
+      .where('financial_year', '=', year)
+      .where('version', '=', version)
+      .returning('version')
+      .executeTakeFirst()
+    return row?.version
+  }
+}
