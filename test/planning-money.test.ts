@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { DEMO_RESERVE_FUND_ID, loadBudgetDemo } from '../src/planning/budget-demo.ts'
+import { LA, TODAY } from './support/fixture.ts'
+import { signedIn, startTestApp, type Client, type TestApp } from './support/app.ts'
+import { loadPlanningFixture } from './support/planning-fixture.ts'
+
+// The High Needs budget, reserve plans and cluster budgets over HTTP: stale saves refused, each change
+// audited, a school user kept to the cluster their school hosts.
+
+let t: TestApp
+let finance: Client
+before(async () => {
+  t = await startTestApp()
+  await loadPlanningFixture(t.database.db, t.fixture)
+  await loadBudgetDemo(t.database.db, LA, TODAY)
+  finance = await signedIn(t.app, 'finance')
+})
+after(() => t?.close())
+
+const auditActions = async () =>
+  (await t.database.db.selectFrom('audit_event').select('action').where('la_code', '=', LA).execute()).map(
+    r => r.action,
+  )
+
+const POST = { kind: 'programme', title: 'Autism training', amount: '1000', spent: '0' }
+
+describe('Planning money', () => {
+  it('refuses a reserve plan line saved from a stale page with 409, and audits the one that was saved', async () => {
+    await finance.get(`/planning/reserves/${DEMO_RESERVE_FUND_ID}`)
+    const first = await finance.post(`/planning/reserves/${DEMO_RESERVE_FUND_ID}/lines`, { ...POST, version: '1' })
+    assert.equal(first.status, 303)
+    const stale = await finance.post(`/planning/reserves/${DEMO_RESERVE_FUND_ID}/lines`, { ...POST, version: '1' })
+    assert.equal(stale.status, 409)
+    assert.match(stale.text, /Someone else changed this reserve plan/)
+    const page = await finance.get(`/planning/reserves/${DEMO_RESERVE_FUND_ID}`)
+    assert.match(page.text, /id="left-to-allocate">£64,000\.00/)
+    assert.equal((await auditActions()).filter(a => a === 'planning.reserve.line.add').length, 1)
+  })
+
+  it('refuses a formula whose weights do not add up, naming the sum, and keeps what was typed', async () => {
+    const page = await finance.get('/planning/clusters')
+    const version = /name="version" value="(\d+)"/.exec(page.text)![1]!
+    const res = await finance.post('/planning/clusters/formula', {
+      version,
+      pot: '-5',
+      pupils: '50',
+      ehcps: '30',
+      senSupport: '10',
+      deprivation: '5',
+    })
+    assert.equal(res.status, 400)
+    assert.match(res.text, /The pot must be an amount in pounds and pence, not negative/)
+    assert.match(res.text, /The weights must add up to 100% \(they add up to 95\.00%\)/)
+    assert.match(res.text, /name="senSupport" type="text" value="10"/)
+  })
+
+  it('saves a formula that adds up, shares the pot to the penny, and refuses the same version again', async () => {
+    const page = await finance.get('/planning/clusters')
+    const version = /name="version" value="(\d+)"/.exec(page.text)![1]!
+    const form = { version, pot: '1000.01', pupils: '33.33', ehcps: '33.33', senSupport: '33.34', deprivation: '0' }
+    assert.equal((await finance.post('/planning/clusters/formula', form)).status, 303)
+    const shares = [
+      ...(await finance.get('/planning/clusters')).text.matchAll(
+        /<td[^>]*>(£[\d,.]+)<\/td>\s*<td[^>]*>£[\d,.]+<\/td>\s*<td[^>]*>£[\d,.]+<\/td>\s*<td[^>]*>£[\d,.]+<\/td>\s*<\/tr>/g,
+      ),
+    ]
+    const total = shares.reduce((s, m) => s + Math.round(Number(m[1]!.replace(/[£,]/g, '')) * 100), 0)
+    assert.equal(shares.length, 2)
+    assert.equal(total, 1000_01)
+    assert.equal((await finance.post('/planning/clusters/formula', form)).status, 409)
+    assert.ok((await auditActions()).includes('planning.cluster-formula.update'))
+  })
+
+  it('lets the host school record its own cluster’s allocation and spend, and hides the other cluster', async () => {
+    const senco = await signedIn(t.app, 'senco.a')
+    const list = await senco.get('/planning/clusters')
+    assert.match(list.text, /Northtown cluster/)
+    assert.doesNotMatch(list.text, /Southbury cluster/)
+    assert.equal((await senco.get('/planning/clusters/S')).status, 404)
+    await senco.get('/planning/clusters/N')
+    const overspend = await senco.post('/planning/clusters/N/entries', {
+      kind: 'spend',
+      description: 'Speech and language therapist',
+      amount: '100',
+      entryDate: '2026-10-01',
+    })
+    assert.equal(overspend.status, 400)
+    assert.match(overspend.text, /Spend must not be more than the cluster has allocated/)
+    for (const kind of ['allocation', 'spend'])
+      assert.equal(
+        (
+          await senco.post('/planning/clusters/N/entries', {
+            kind,
+            description: 'SALT',
+            amount: '100',
+            entryDate: '2026-10-01',
+          })
+        ).status,
+        303,
+      )
+    const page = await senco.get('/planning/clusters/N')
+    assert.match(page.text, /SALT/)
+    const actions = await auditActions()
+    assert.ok(actions.includes('planning.cluster.allocation') && actions.includes('planning.cluster.spend'))
+  })
+
+  it('shows seed 004’s DSG table and a trajectory that falls when a scenario is switched on', async () => {
+    const off = await finance.get('/planning/budget')
+    assert.match(off.text, /£287,716,000\.00/)
+    const on = await finance.get('/planning/budget?scenario=growth-cut-25&scenario=dbv-savings')
+    assert.equal(on.status, 200)
+    assert.equal([...on.text.matchAll(/class="app-deficit-line"/g)].length, 3)
+    const bad = await finance.get('/planning/budget?scenario=nonsense')
+    assert.equal([...bad.text.matchAll(/class="app-deficit-line"/g)].length, 1)
+  })
+})
