@@ -117,3 +117,70 @@ describe('planning money journey', () => {
     },
   )
 })
+
+describe('cluster budgets journey', () => {
+  it(
+    'a finance officer changes the formula after a bad one is refused, and the host school records its cluster’s allocation',
+    { timeout: TEST_TIMEOUT },
+    async () => {
+      const page = await (await e.newContext()).newPage()
+      await signIn(page, 'finance')
+      await visit(page, '/planning/budget')
+      await clickThrough(
+        page,
+        page.getByRole('navigation', { name: 'Planning pages' }).getByRole('link', { name: 'Cluster budgets' }),
+      )
+      assert.equal(here(page), '/planning/clusters')
+      const shareOf = async (name: RegExp) =>
+        pounds(await page.getByRole('row', { name }).locator('td').nth(4).innerText())
+      const before = await shareOf(/Northtown cluster/)
+
+      await page.getByLabel('Pupil numbers weight').fill('60')
+      await page.getByLabel('EHC plans weight').fill('-5')
+      await clickThrough(page, page.getByRole('button', { name: 'Save the formula' }))
+      const summary = await page.locator('.govuk-error-summary').innerText()
+      assert.match(summary, /EHC plans weight must be between 0% and 100%/)
+      assert.equal(await page.getByLabel('Pupil numbers weight').inputValue(), '60')
+
+      await page.getByLabel('Pot to delegate').fill('100000')
+      await page.getByLabel('Pupil numbers weight').fill('100')
+      await page.getByLabel('EHC plans weight').fill('0')
+      await page.getByLabel('Pupils on SEN support weight').fill('0')
+      await page.getByLabel(/Deprivation .* weight/).fill('0')
+      await clickThrough(page, page.getByRole('button', { name: 'Save the formula' }))
+      assert.equal(await page.locator('#pot-total').innerText(), '£100,000.00')
+      const north = await shareOf(/Northtown cluster/)
+      const south = await shareOf(/Southbury cluster/)
+      assert.notEqual(north, before)
+      assert.equal(Math.round((north + south) * 100), 100_000_00, 'the shares add up to the pot')
+
+      const school = await (await e.newContext()).newPage()
+      await signIn(school, 'senco.a')
+      await visit(school, '/')
+      await Promise.all([
+        school.waitForEvent('framenavigated'),
+        school.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Cluster budgets' }).click(),
+      ])
+      await checkA11y(school)
+      assert.equal(await school.getByRole('row', { name: /Southbury cluster/ }).count(), 0)
+      await Promise.all([
+        school.waitForEvent('framenavigated'),
+        school.getByRole('link', { name: 'Northtown cluster' }).click(),
+      ])
+      await checkA11y(school)
+      await school.getByLabel('What the money is for').fill('Outreach from the resource base')
+      await school.getByLabel('Amount').fill('1,500')
+      await school.getByLabel('Date').fill('2026-10-01')
+      await Promise.all([
+        school.waitForEvent('framenavigated'),
+        school.getByRole('button', { name: 'Record it' }).click(),
+      ])
+      await checkA11y(school)
+      assert.equal(pounds(await school.locator('#left-to-allocate').innerText()), north - 1500)
+      assert.match(
+        await school.getByRole('table', { name: 'Allocations and spend' }).innerText(),
+        /Outreach from the resource base\s+£1,500\.00/,
+      )
+    },
+  )
+})
