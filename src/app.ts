@@ -108,7 +108,10 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
       sen2Web(new Sen2Service(db, config.laCode, clock)),
       // Planning: the forecast first (it carries the 'Planning' header link), before any other planning module.
       forecastWeb(forecasts, new SufficiencyService(db, config.laCode, forecasts)),
-      budgetWeb(new BudgetService(db, config.laCode, forecasts), new ReserveService(db, config.laCode)),
+      budgetWeb(
+        new BudgetService(db, config.laCode, forecasts, new FundingRunService(db, config.laCode, clock)),
+        new ReserveService(db, config.laCode),
+      ),
       clusterWeb(new ClusterService(db, config.laCode)),
       auditWeb(db, config.laCode),
     ],

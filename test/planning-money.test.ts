@@ -108,6 +108,17 @@ describe('Planning money', () => {
   it('shows seed 004’s DSG table and a trajectory that falls when a scenario is switched on', async () => {
     const off = await finance.get('/planning/budget')
     assert.match(off.text, /£287,716,000\.00/)
+    // The High Needs lines, with the top-up the funding run commits this financial year.
+    for (const line of [
+      'Mainstream top-ups',
+      'Special school places and top-ups',
+      'Independent and non-maintained placements',
+      'Resource bases',
+      'Alternative provision',
+      'Post-16',
+    ])
+      assert.ok(off.text.includes(line), line)
+    assert.match(off.text, /Top-up committed in 2026-27/)
     const on = await finance.get('/planning/budget?scenario=growth-cut-25&scenario=dbv-savings')
     assert.equal(on.status, 200)
     assert.equal([...on.text.matchAll(/class="app-deficit-line"/g)].length, 3)

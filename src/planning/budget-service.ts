@@ -4,6 +4,7 @@ import type { Actor, Role } from '../platform/actor.ts'
 import { audit } from '../platform/audit/audit.ts'
 import { ForbiddenError } from '../platform/errors.ts'
 import { parseOrThrow } from '../platform/http/validation.ts'
+import type { FundingRunService } from '../funding/runs.ts'
 import type { DB } from '../schema.ts'
 import type { DsgBlock } from './budget-tables.ts'
 import { BudgetStore } from './budget-store.ts'
@@ -31,6 +32,16 @@ export const BLOCKS: readonly { block: DsgBlock; label: string }[] = [
   { block: 'central', label: 'Central School Services Block' },
 ]
 
+/** The High Needs lines, and the funding module's setting types whose top-up awards are committed to each. */
+export const HIGH_NEEDS_LINES: readonly { label: string; settingTypes: readonly string[] }[] = [
+  { label: 'Mainstream top-ups', settingTypes: ['mainstream', 'early_years'] },
+  { label: 'Special school places and top-ups', settingTypes: ['special'] },
+  { label: 'Independent and non-maintained placements', settingTypes: ['independent'] },
+  { label: 'Resource bases', settingTypes: ['resource_base'] },
+  { label: 'Alternative provision', settingTypes: ['alternative_provision'] },
+  { label: 'Post-16', settingTypes: ['post_16'] },
+]
+
 export type DsgYear = {
   year: number
   source: string
@@ -40,6 +51,8 @@ export type DsgYear = {
 
 export type BudgetView = {
   dsg: DsgYear[]
+  /** Top-up committed this financial year by the agreed awards, from the funding run. */
+  highNeeds: { year: string; lines: { label: string; pupils: number; committedPence: number }[]; totalPence: number }
   scenarios: { key: string; label: string; on: boolean; detail: MitigationScenario }[]
   trajectory:
     | {
@@ -67,6 +80,7 @@ export class BudgetService {
     private readonly db: Kysely<DB>,
     private readonly laCode: string,
     private readonly forecasts: ForecastService,
+    private readonly fundingRuns: FundingRunService,
   ) {
     this.store = new BudgetStore(db, laCode)
   }
@@ -107,6 +121,20 @@ export class BudgetService {
         },
       }
     })
+    const { run, query: runQuery } = await this.fundingRuns.run(actor, {})
+    const hnLines = HIGH_NEEDS_LINES.map(l => {
+      const groups = run.bySettingType.filter(g => l.settingTypes.includes(g.key))
+      return {
+        label: l.label,
+        pupils: groups.reduce((t, g) => t + g.pupils, 0),
+        committedPence: groups.reduce((t, g) => t + g.amountPence, 0),
+      }
+    })
+    const highNeeds = {
+      year: runQuery.year,
+      lines: hnLines,
+      totalPence: hnLines.reduce((t, l) => t + l.committedPence, 0),
+    }
     const stored = await this.store.scenarios()
     const scenarios = stored.map(s => ({
       key: s.key,
@@ -123,7 +151,12 @@ export class BudgetService {
     await audit(this.db, this.laCode, actor, { action: 'planning.budget.read', details: { scenarios: chosen } })
     const t = await this.store.trajectory()
     if (!t)
-      return { dsg, scenarios, trajectory: { ok: false, reason: 'No High Needs assumptions have been recorded yet.' } }
+      return {
+        dsg,
+        highNeeds,
+        scenarios,
+        trajectory: { ok: false, reason: 'No High Needs assumptions have been recorded yet.' },
+      }
     const assumptions: TrajectoryAssumptions = {
       firstYear: t.first_year,
       openingDeficitPence: t.opening_deficit_pence,
@@ -137,6 +170,7 @@ export class BudgetService {
     if (!projected.length)
       return {
         dsg,
+        highNeeds,
         scenarios,
         trajectory: {
           ok: false,
@@ -152,6 +186,7 @@ export class BudgetService {
     const counts = plans.map(p => p.value)
     return {
       dsg,
+      highNeeds,
       scenarios,
       trajectory: {
         ok: true,
