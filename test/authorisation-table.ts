@@ -264,6 +264,7 @@ export const TABLE: Row[] = [
   // The High Needs budget and reserve plans (src/planning/budget*, reserve*): finance officers and LA admins
   // keep them, the SEND manager reads them; no pupil is named. The harmless POST sends no version: 400.
   row('GET /planning/budget',                                 200, 200, 403, 403, 200, 403, 303),
+  row('POST /planning/budget/scenarios',                      400, 403, 403, 403, 400, 403, 303),
   row('GET /planning/reserves',                               200, 200, 403, 403, 200, 403, 303),
   row('GET /planning/reserves/:fundId',                       200, 200, 403, 403, 200, 403, 303),
   row('POST /planning/reserves/:fundId/lines',                400, 403, 403, 403, 400, 403, 303),

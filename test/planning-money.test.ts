@@ -122,6 +122,31 @@ describe('Planning money', () => {
     const on = await finance.get('/planning/budget?scenario=growth-cut-25&scenario=dbv-savings')
     assert.equal(on.status, 200)
     assert.equal([...on.text.matchAll(/class="app-deficit-line"/g)].length, 3)
+    const refused = await finance.post('/planning/budget/scenarios', {
+      label: 'Bad',
+      savings: '-100',
+      fromYear: '2040',
+      growthReduction: '150',
+    })
+    assert.equal(refused.status, 400)
+    assert.match(refused.text, /Savings a year must not be negative/)
+    assert.match(refused.text, /Savings must start in a year of the trajectory, 2026 to 2030/)
+    assert.match(refused.text, /Cut in growth of plans must be between 0% and 100%/)
+    const nothing = await finance.post('/planning/budget/scenarios', { label: 'Nothing', savings: '0' })
+    assert.match(nothing.text, /this scenario changes nothing/)
+    const added = await finance.post('/planning/budget/scenarios', {
+      label: 'Inclusion in mainstream',
+      savings: '1,000,000',
+      fromYear: '2027',
+      growthReduction: '10',
+    })
+    assert.equal(added.status, 303)
+    assert.equal(added.headers.location, '/planning/budget?scenario=inclusion-in-mainstream#trajectory')
+    assert.match(
+      (await finance.get('/planning/budget?scenario=inclusion-in-mainstream')).text,
+      /<th scope="col"[^>]*>Inclusion in mainstream<\/th>/,
+    )
+    assert.ok((await auditActions()).includes('planning.budget.scenario.add'))
     const bad = await finance.get('/planning/budget?scenario=nonsense')
     assert.equal([...bad.text.matchAll(/class="app-deficit-line"/g)].length, 1)
   })

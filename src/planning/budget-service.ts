@@ -2,12 +2,13 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { Actor, Role } from '../platform/actor.ts'
 import { audit } from '../platform/audit/audit.ts'
-import { ForbiddenError } from '../platform/errors.ts'
+import { ForbiddenError, ValidationError } from '../platform/errors.ts'
 import { parseOrThrow } from '../platform/http/validation.ts'
 import type { FundingRunService } from '../funding/runs.ts'
 import type { DB } from '../schema.ts'
 import type { DsgBlock } from './budget-tables.ts'
 import { BudgetStore } from './budget-store.ts'
+import { penceOf } from './rules/reserve-plan.ts'
 import type { ForecastService } from './forecast-service.ts'
 import {
   deficitTrajectory,
@@ -87,6 +88,73 @@ export class BudgetService {
 
   mayRead(actor: Actor) {
     return BUDGET_READERS.includes(actor.role)
+  }
+
+  mayEdit(actor: Actor) {
+    return BUDGET_EDITORS.includes(actor.role)
+  }
+
+  /**
+   * Adds a mitigation scenario: refused, each problem named, when an amount is not money or is negative,
+   * the growth cut is outside 0–100%, the savings start outside the trajectory, or it would change nothing.
+   */
+  async addScenario(actor: Actor, input: Record<string, unknown>): Promise<string> {
+    if (!this.mayEdit(actor)) throw new ForbiddenError()
+    const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
+    const t = await this.store.trajectory()
+    const problems: { field: string; message: string }[] = []
+    const label = text(input.label)
+    if (!label) problems.push({ field: 'label', message: 'Enter the scenario’s name' })
+    else if (label.length > 120) problems.push({ field: 'label', message: 'The name must be 120 characters or fewer' })
+    const savingsText = text(input.savings)
+    const savings = savingsText === '' ? 0 : penceOf(savingsText)
+    if (!Number.isFinite(savings))
+      problems.push({ field: 'savings', message: 'Savings a year must be an amount in pounds, such as 3000000' })
+    else if (savings < 0) problems.push({ field: 'savings', message: 'Savings a year must not be negative' })
+    const growthText = text(input.growthReduction)
+    const growth = growthText === '' ? 0 : Number(growthText)
+    if (!/^-?\d+(\.\d{1,2})?$/.test(growthText || '0'))
+      problems.push({ field: 'growthReduction', message: 'Cut in growth of plans must be a percentage, such as 25' })
+    else if (growth < 0 || growth > 100)
+      problems.push({ field: 'growthReduction', message: 'Cut in growth of plans must be between 0% and 100%' })
+    const first = t?.first_year ?? 0
+    const fromText = text(input.fromYear)
+    const from = fromText === '' ? first : Number(fromText.slice(0, 4))
+    if (!/^\d{4}(-\d{2})?$/.test(fromText || String(first)) || from < first || from > first + 4)
+      problems.push({
+        field: 'fromYear',
+        message: `Savings must start in a year of the trajectory, ${first} to ${first + 4} (the April the year starts)`,
+      })
+    if (!problems.length && savings === 0 && growth === 0)
+      problems.push({
+        field: 'savings',
+        message: 'Enter savings a year, a cut in growth of plans, or both: this scenario changes nothing',
+      })
+    if (!t) problems.unshift({ field: 'form', message: 'Record the High Needs assumptions before adding scenarios' })
+    if (problems.length) throw new ValidationError(problems)
+    const key =
+      label
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 40) || 'scenario'
+    await this.db.transaction().execute(async trx => {
+      const added = await new BudgetStore(trx, this.laCode).addScenario({
+        key,
+        label,
+        savings_per_year_pence: savings,
+        savings_from_year: from,
+        growth_reduction_percent: growth,
+      })
+      if (!added) throw new ValidationError([{ field: 'label', message: 'There is already a scenario with that name' }])
+      await audit(trx, this.laCode, actor, {
+        action: 'planning.budget.scenario.add',
+        recordType: 'hn_scenario',
+        recordId: key,
+        details: { savings, from, growth },
+      })
+    })
+    return key
   }
 
   async view(actor: Actor, query: unknown): Promise<BudgetView> {

@@ -28,6 +28,23 @@ export class BudgetStore {
     return this.db.selectFrom('hn_scenario').selectAll().where('la_code', '=', this.laCode).orderBy('key').execute()
   }
 
+  /** Adds a scenario; false when one with the key already exists. */
+  async addScenario(values: {
+    key: string
+    label: string
+    savings_per_year_pence: number
+    savings_from_year: number
+    growth_reduction_percent: number
+  }): Promise<boolean> {
+    const rows = await this.db
+      .insertInto('hn_scenario')
+      .values({ ...values, la_code: this.laCode })
+      .onConflict(oc => oc.columns(['la_code', 'key']).doNothing())
+      .returning('key')
+      .execute()
+    return rows.length === 1
+  }
+
   funds() {
     return this.db.selectFrom('reserve_fund').selectAll().where('la_code', '=', this.laCode).orderBy('name').execute()
   }

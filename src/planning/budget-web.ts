@@ -13,8 +13,8 @@ const fy = (year: number) => `${year}-${String((year + 1) % 100).padStart(2, '0'
 export function budgetWeb(budget: BudgetService, reserves: ReserveService): WebModule {
   const router = Router()
 
-  router.get('/planning/budget', async (req: Request, res: Response) => {
-    const view = await budget.view(req.actor!, req.query)
+  const renderBudget = async (req: Request, res: Response, query: unknown, extra: Record<string, unknown> = {}) => {
+    const view = await budget.view(req.actor!, query)
     const t = view.trajectory
     const caption = 'Cumulative High Needs deficit at the end of each financial year, by scenario'
     const chart = t.ok
@@ -54,7 +54,22 @@ export function budgetWeb(budget: BudgetService, reserves: ReserveService): WebM
       fy,
       scenarioItems,
       trajectoryRows,
+      mayEdit: budget.mayEdit(req.actor!),
+      ...extra,
     })
+  }
+
+  router.get('/planning/budget', (req, res) => renderBudget(req, res, req.query))
+
+  router.post('/planning/budget/scenarios', async (req: Request, res: Response) => {
+    try {
+      const key = await budget.addScenario(req.actor!, req.body as Record<string, unknown>)
+      res.redirect(303, `/planning/budget?scenario=${encodeURIComponent(key)}#trajectory`)
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      res.status(400)
+      await renderBudget(req, res, {}, { values: req.body, ...errorSummary(error.errors) })
+    }
   })
 
   router.get('/planning/reserves', async (req: Request, res: Response) => {

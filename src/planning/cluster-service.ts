@@ -7,7 +7,7 @@ import { parseOrThrow } from '../platform/http/validation.ts'
 import type { DB } from '../schema.ts'
 import { BUDGET_EDITORS } from './budget-service.ts'
 import { ClusterStore } from './cluster-store.ts'
-import { penceOf } from './reserve-service.ts'
+import { penceOf } from './rules/reserve-plan.ts'
 import { clusterShares, FACTORS, formulaProblems, type Factor, type Weights } from './rules/cluster-formula.ts'
 
 // Cluster budgets (seed 002, the Norfolk model): the pot shared between clusters by the formula, and

@@ -9,6 +9,7 @@ import { BudgetStore } from './budget-store.ts'
 import {
   lineCost,
   lineProblems,
+  penceOf,
   planProblems,
   summarise,
   type ReserveLine,
@@ -24,14 +25,6 @@ export type FundView = {
   version: number
   lines: (ReserveLine & { id: string; cost: number; left: number })[]
   summary: ReserveSummary
-}
-
-/** '£1,234.50', '1234.5' or '' → pence; NaN when it is not an amount (the rule names it). */
-export function penceOf(text: unknown): number {
-  const t = typeof text === 'string' ? text.replace(/[£,\s]/g, '') : ''
-  if (t === '') return Number.NaN
-  if (!/^-?\d+(\.\d{1,2})?$/.test(t)) return Number.NaN
-  return Math.round(Number(t) * 100)
 }
 
 const formSchema = z.object({

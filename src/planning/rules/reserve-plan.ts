@@ -23,6 +23,14 @@ export type ProgrammeLine = {
 export type ReserveLine = PostLine | ProgrammeLine
 export type Problem = { field: string; message: string }
 
+/** What a money field holds: '£1,234.50', '1234.5' or '' → pence; NaN when it is not an amount (the rule names it). */
+export function penceOf(text: unknown): number {
+  const t = typeof text === 'string' ? text.replace(/[£,\s]/g, '') : ''
+  if (t === '') return Number.NaN
+  if (!/^-?\d+(\.\d{1,2})?$/.test(t)) return Number.NaN
+  return Math.round(Number(t) * 100)
+}
+
 const ISO = /^\d{4}-\d{2}-\d{2}$/
 
 /** The whole months a fixed term runs (start to the day after its end, which must fall on the start's day of the month), or null. */
