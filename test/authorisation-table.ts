@@ -265,6 +265,8 @@ export const TABLE: Row[] = [
   // keep them, the SEND manager reads them; no pupil is named. The harmless POST sends no version: 400.
   row('GET /planning/budget',                                 200, 200, 403, 403, 200, 403, 303),
   row('POST /planning/budget/scenarios',                      400, 403, 403, 403, 400, 403, 303),
+  row('GET /planning/budget/dsg/:year/:block',                200, 403, 403, 403, 200, 403, 303),
+  row('POST /planning/budget/dsg/:year/:block',               400, 403, 403, 403, 400, 403, 303),
   row('GET /planning/reserves',                               200, 200, 403, 403, 200, 403, 303),
   row('GET /planning/reserves/:fundId',                       200, 200, 403, 403, 200, 403, 303),
   row('POST /planning/reserves/:fundId/lines',                400, 403, 403, 403, 400, 403, 303),
@@ -304,6 +306,9 @@ export const PARAMS: Record<string, (f: Fixture) => { own: string; other: string
   fundId: () => ({ own: DEMO_RESERVE_FUND_ID, other: DEMO_RESERVE_FUND_ID }),
   // The demo's clusters are the fixture's localities: Northtown (School A hosts) and Southbury (School B).
   clusterCode: () => ({ own: 'N', other: 'S' }),
+  // A block of the demo's DSG table (seed 004, 2021-22).
+  year: () => ({ own: '2021', other: '2021' }),
+  block: () => ({ own: 'high_needs', other: 'high_needs' }),
   kind: () => ({ own: 'children', other: 'children' }),
   versionId: f => ({ own: f.versions.draft, other: f.versions.draft }),
   awardId: f => ({ own: f.awards.ada, other: f.awards.eve }),

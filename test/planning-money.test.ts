@@ -105,6 +105,36 @@ describe('Planning money', () => {
     assert.ok(actions.includes('planning.cluster.allocation') && actions.includes('planning.cluster.spend'))
   })
 
+  it('lets the finance officer correct a DSG block, naming each bad figure, refusing a stale save', async () => {
+    const page = await finance.get('/planning/budget/dsg/2021/high_needs')
+    assert.match(page.text, /name="budget"[^>]*value="39849000"/)
+    const bad = await finance.post('/planning/budget/dsg/2021/high_needs', {
+      version: '1',
+      budget: '-1',
+      broughtForward: 'lots',
+      forecast: '21657000',
+      source: '',
+    })
+    assert.equal(bad.status, 400)
+    assert.match(bad.text, /Latest budget must not be negative/)
+    assert.match(bad.text, /Deficit brought forward must be an amount in pounds/)
+    assert.match(bad.text, /Enter where the figures come from/)
+    const form = {
+      version: '1',
+      budget: '39,849,000',
+      broughtForward: '13609000',
+      forecast: '21,000,000',
+      source: 'December monitoring',
+    }
+    assert.equal((await finance.post('/planning/budget/dsg/2021/high_needs', form)).status, 303)
+    assert.equal((await finance.post('/planning/budget/dsg/2021/high_needs', form)).status, 409)
+    // The DSG total is the sum of its blocks: £18.813m − £0.657m.
+    assert.match((await finance.get('/planning/budget')).text, /£18,156,000\.00/)
+    assert.equal((await finance.post('/planning/budget/dsg/2022/early_years', { ...form, version: '' })).status, 303)
+    assert.match((await finance.get('/planning/budget')).text, /DSG 2022-23/)
+    assert.ok((await auditActions()).includes('planning.dsg-block.save'))
+  })
+
   it('shows seed 004’s DSG table and a trajectory that falls when a scenario is switched on', async () => {
     const off = await finance.get('/planning/budget')
     assert.match(off.text, /£287,716,000\.00/)

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { Actor, Role } from '../platform/actor.ts'
 import { audit } from '../platform/audit/audit.ts'
-import { ForbiddenError, ValidationError } from '../platform/errors.ts'
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts'
 import { parseOrThrow } from '../platform/http/validation.ts'
 import type { FundingRunService } from '../funding/runs.ts'
 import type { DB } from '../schema.ts'
@@ -46,7 +46,7 @@ export const HIGH_NEEDS_LINES: readonly { label: string; settingTypes: readonly 
 export type DsgYear = {
   year: number
   source: string
-  rows: { label: string; budgetPence: number; broughtForwardPence: number; forecastPence: number }[]
+  rows: { block: DsgBlock; label: string; budgetPence: number; broughtForwardPence: number; forecastPence: number }[]
   total: { budgetPence: number; broughtForwardPence: number; forecastPence: number }
 }
 
@@ -92,6 +92,68 @@ export class BudgetService {
 
   mayEdit(actor: Actor) {
     return BUDGET_EDITORS.includes(actor.role)
+  }
+
+  /** One block's figures for a financial year, to change; blank figures for one not yet recorded. */
+  async dsgBlock(actor: Actor, year: string, block: string) {
+    if (!this.mayEdit(actor)) throw new ForbiddenError()
+    const b = BLOCKS.find(x => x.block === block)
+    if (!/^\d{4}$/.test(year) || !b) throw new NotFoundError()
+    const row = await this.store.dsgBlock(Number(year), block)
+    return { year: Number(year), block: b.block, label: b.label, row: row ?? null }
+  }
+
+  /** Records a block's budget, deficit brought forward and forecast; each problem named; 409 when stale. */
+  async saveDsgBlock(actor: Actor, year: string, block: string, input: Record<string, unknown>) {
+    const current = await this.dsgBlock(actor, year, block)
+    const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
+    const problems: { field: string; message: string }[] = []
+    const amount = (field: string, what: string, negativeAllowed: boolean) => {
+      const v = penceOf(input[field])
+      if (!Number.isFinite(v))
+        problems.push({ field, message: `${what} must be an amount in pounds, such as 39849000` })
+      else if (!negativeAllowed && v < 0) problems.push({ field, message: `${what} must not be negative` })
+      return v
+    }
+    const budget = amount('budget', 'Latest budget', false)
+    const broughtForward = amount('broughtForward', 'Deficit brought forward', true)
+    const forecast = amount('forecast', 'Cumulative forecast', true)
+    const source = text(input.source)
+    if (!source)
+      problems.push({
+        field: 'source',
+        message: 'Enter where the figures come from, such as the month’s monitoring report',
+      })
+    if (problems.length) throw new ValidationError(problems)
+    const versionText = text(input.version)
+    const version = versionText === '' ? null : Number(versionText)
+    await this.db.transaction().execute(async trx => {
+      const next = await new BudgetStore(trx, this.laCode).saveDsgBlock(
+        {
+          financial_year: current.year,
+          block: current.block,
+          budget_pence: budget,
+          brought_forward_pence: broughtForward,
+          forecast_pence: forecast,
+          source,
+        },
+        version,
+      )
+      if (next === undefined) throw new ConflictError('Someone else recorded this block’s figures since you opened it')
+      await audit(trx, this.laCode, actor, {
+        action: 'planning.dsg-block.save',
+        recordType: 'dsg_block_budget',
+        recordId: `${current.year}-${current.block}`,
+        details: {
+          from: current.row && {
+            budget: current.row.budget_pence,
+            broughtForward: current.row.brought_forward_pence,
+            forecast: current.row.forecast_pence,
+          },
+          to: { budget, broughtForward, forecast },
+        },
+      })
+    })
   }
 
   /**
@@ -169,6 +231,7 @@ export class BudgetService {
         return r
           ? [
               {
+                block: b.block,
                 label: b.label,
                 budgetPence: r.budget_pence,
                 broughtForwardPence: r.brought_forward_pence,

@@ -20,6 +20,49 @@ export class BudgetStore {
       .execute()
   }
 
+  dsgBlock(year: number, block: string) {
+    return this.db
+      .selectFrom('dsg_block_budget')
+      .selectAll()
+      .where('la_code', '=', this.laCode)
+      .where('financial_year', '=', year)
+      .where('block', '=', block as never)
+      .executeTakeFirst()
+  }
+
+  /** Records a block's figures: inserts when `version` is null and none exists, else updates that version; the new version, or undefined when stale. */
+  async saveDsgBlock(
+    values: {
+      financial_year: number
+      block: 'schools' | 'high_needs' | 'early_years' | 'central'
+      budget_pence: number
+      brought_forward_pence: number
+      forecast_pence: number
+      source: string
+    },
+    version: number | null,
+  ): Promise<number | undefined> {
+    if (version === null) {
+      const rows = await this.db
+        .insertInto('dsg_block_budget')
+        .values({ ...values, la_code: this.laCode })
+        .onConflict(oc => oc.columns(['la_code', 'financial_year', 'block']).doNothing())
+        .returning('version')
+        .execute()
+      return rows[0]?.version
+    }
+    const row = await this.db
+      .updateTable('dsg_block_budget')
+      .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
+      .where('la_code', '=', this.laCode)
+      .where('financial_year', '=', values.financial_year)
+      .where('block', '=', values.block)
+      .where('version', '=', version)
+      .returning('version')
+      .executeTakeFirst()
+    return row?.version
+  }
+
   trajectory() {
     return this.db.selectFrom('hn_trajectory').selectAll().where('la_code', '=', this.laCode).executeTakeFirst()
   }

@@ -72,6 +72,30 @@ export function budgetWeb(budget: BudgetService, reserves: ReserveService): WebM
     }
   })
 
+  const DSG_VIEW = 'planning/views/budget-dsg.njk'
+  router.get('/planning/budget/dsg/:year/:block', async (req: Request, res: Response) => {
+    const entry = await budget.dsgBlock(req.actor!, String(req.params.year), String(req.params.block))
+    res.render(DSG_VIEW, { pageTitle: `${entry.label} ${fy(entry.year)}`, entry, fy })
+  })
+
+  router.post('/planning/budget/dsg/:year/:block', async (req: Request, res: Response) => {
+    const actor = req.actor!
+    const entry = await budget.dsgBlock(actor, String(req.params.year), String(req.params.block))
+    try {
+      await budget.saveDsgBlock(actor, String(entry.year), entry.block, req.body as Record<string, unknown>)
+      res.redirect(303, '/planning/budget')
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      res.status(400).render(DSG_VIEW, {
+        pageTitle: `${entry.label} ${fy(entry.year)}`,
+        entry,
+        fy,
+        values: req.body,
+        ...errorSummary(error.errors),
+      })
+    }
+  })
+
   router.get('/planning/reserves', async (req: Request, res: Response) => {
     const funds = await reserves.funds(req.actor!)
     res.render('planning/views/reserves.njk', { pageTitle: 'Reserve plans', funds })
