@@ -43,7 +43,7 @@ export async function loadBudgetDemo(db: Kysely<DB>, laCode: string, today: stri
       la_code: laCode,
       first_year: firstYear,
       opening_deficit_pence: m(34.0),
-      funding_pence: m(48),
+      funding_pence: m(60),
       funding_growth_percent: 3,
       cost_per_plan_pence: 12_500_00,
       cost_inflation_percent: 3,
