@@ -112,7 +112,7 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
         new BudgetService(db, config.laCode, forecasts, new FundingRunService(db, config.laCode, clock)),
         new ReserveService(db, config.laCode),
       ),
-      clusterWeb(new ClusterService(db, config.laCode)),
+      clusterWeb(new ClusterService(db, config.laCode, clock)),
       auditWeb(db, config.laCode),
     ],
   })

@@ -265,6 +265,8 @@ export const TABLE: Row[] = [
   // keep them, the SEND manager reads them; no pupil is named. The harmless POST sends no version: 400.
   row('GET /planning/budget',                                 200, 200, 403, 403, 200, 403, 303),
   row('POST /planning/budget/scenarios',                      400, 403, 403, 403, 400, 403, 303),
+  row('GET /planning/budget/assumptions',                     200, 403, 403, 403, 200, 403, 303),
+  row('POST /planning/budget/assumptions',                    400, 403, 403, 403, 400, 403, 303),
   row('GET /planning/budget/dsg/:year/:block',                200, 403, 403, 403, 200, 403, 303),
   row('POST /planning/budget/dsg/:year/:block',               400, 403, 403, 403, 400, 403, 303),
   row('GET /planning/reserves',                               200, 200, 403, 403, 200, 403, 303),
@@ -275,7 +277,9 @@ export const TABLE: Row[] = [
   // is the finance officer's and LA admin's. The harmless POSTs send nothing: the validation answer.
   row('GET /planning/clusters',                               200, 200, 403, 403, 200, 200, 303),
   row('POST /planning/clusters/formula',                      400, 403, 403, 403, 400, 403, 303),
+  row('POST /planning/clusters/count',                        303, 403, 403, 403, 303, 403, 303),
   row('GET /planning/clusters/:clusterCode',                  200, 200, 403, 403, 200, own(200, 404), 303),
+  row('POST /planning/clusters/:clusterCode/measures',        400, 403, 403, 403, 400, 403, 303),
   row('POST /planning/clusters/:clusterCode/entries',         400, 403, 403, 403, 400, own(400, 404), 303),
   row('POST /insight/published',                              400, 403, 403, 403, 403, 403, 303),
   // Insight dashboards and the scrutiny report (src/insight/dashboard-web.ts, scrutiny-web.ts): counts

@@ -180,4 +180,123 @@ describe('Planning money', () => {
     const bad = await finance.get('/planning/budget?scenario=nonsense')
     assert.equal([...bad.text.matchAll(/class="app-deficit-line"/g)].length, 1)
   })
+
+  it('lets the finance officer change the trajectory assumptions: bad figures named, the deficit moves, a stale save shown beside the latest', async () => {
+    const before = await finance.get('/planning/budget')
+    const lastDeficit = (html: string) => {
+      const rows = [
+        ...html.matchAll(
+          /<th scope="row" class="govuk-table__header">(\d{4}-\d{2})<\/th>\s*<td[^>]*>[\d,]+<\/td>\s*<td[^>]*>(-?£[\d,.]+)<\/td>/g,
+        ),
+      ]
+      return Math.round(Number(rows.at(-1)![2]!.replace(/[£,]/g, '')) * 100)
+    }
+    const was = lastDeficit(before.text)
+    const page = await finance.get('/planning/budget/assumptions')
+    assert.equal(page.status, 200, page.text.slice(0, 3000))
+    const version = /name="version" value="(\d+)"/.exec(page.text)![1]!
+    const bad = await finance.post('/planning/budget/assumptions', {
+      version,
+      firstYear: '26',
+      openingDeficit: 'a lot',
+      funding: '-1',
+      fundingGrowth: '75',
+      costPerPlan: '0',
+      costInflation: '3',
+      otherSpend: '9000000',
+      source: '',
+    })
+    assert.equal(bad.status, 400)
+    for (const message of [
+      /Enter the first year as the year it starts/,
+      /Deficit brought forward must be an amount in pounds/,
+      /High Needs funding must not be negative/,
+      /Yearly rise in funding must be between -50 and 50/,
+      /Cost per EHC plan must be more than £0/,
+      /Enter where the assumptions come from/,
+    ])
+      assert.match(bad.text, message)
+    assert.match(bad.text, /name="otherSpend" type="text" value="9000000"/)
+    const form = {
+      version,
+      firstYear: '2026',
+      openingDeficit: '34,000,000',
+      funding: '70000000',
+      fundingGrowth: '3',
+      costPerPlan: '12500',
+      costInflation: '3',
+      otherSpend: '9000000',
+      source: 'Budget-setting report, February',
+    }
+    assert.equal((await finance.post('/planning/budget/assumptions', form)).status, 303)
+    // £10m more funding a year (rising 3%) leaves the fifth year's deficit lower by the sum of the extra funding.
+    const extra = [0, 1, 2, 3, 4].reduce((s, i) => s + Math.round(1_000_000_000 * 1.03 ** i), 0)
+    assert.equal(lastDeficit((await finance.get('/planning/budget')).text), was - extra)
+    const stale = await finance.post('/planning/budget/assumptions', { ...form, funding: '50000000' })
+    assert.equal(stale.status, 409)
+    assert.match(stale.text, /Someone else changed these assumptions/)
+    assert.match(stale.text, /£70,000,000\.00/)
+    assert.match(stale.text, /name="funding" type="text" value="50000000"/)
+    assert.ok((await auditActions()).includes('planning.budget.assumptions.save'))
+  })
+
+  it('counts each cluster’s EHC plans and SEN support from today’s placements, and keeps census figures as entered', async () => {
+    const db = t.database.db
+    // What the counts should be, worked out here from the fixture's own rows.
+    const expected = new Map<string, { ehcps: number; senSupport: number }>()
+    const members = await db.selectFrom('cluster_member').select(['cluster_code', 'setting_id']).execute()
+    const placements = await db
+      .selectFrom('placement as p')
+      .innerJoin('child as c', join => join.onRef('c.id', '=', 'p.child_id').onRef('c.la_code', '=', 'p.la_code'))
+      .select(['p.setting_id', 'p.start_date', 'p.end_date', 'p.rank', 'c.id', 'c.sen_status'])
+      .where('p.la_code', '=', LA)
+      .execute()
+    for (const m of members) {
+      const here = placements.filter(
+        p =>
+          p.setting_id === m.setting_id &&
+          p.rank === 1 &&
+          p.start_date <= TODAY &&
+          (!p.end_date || p.end_date >= TODAY),
+      )
+      const e = expected.get(m.cluster_code) ?? { ehcps: 0, senSupport: 0 }
+      e.ehcps += new Set(here.filter(p => p.sen_status === 'ehcp').map(p => p.id)).size
+      e.senSupport += new Set(here.filter(p => p.sen_status === 'sen_support').map(p => p.id)).size
+      expected.set(m.cluster_code, e)
+    }
+    assert.ok([...expected.values()].some(e => e.ehcps > 0 && e.senSupport > 0))
+    await db.updateTable('school_cluster').set({ ehcps: 999, sen_support: 999, counted_on: null }).execute()
+    const senco = await signedIn(t.app, 'senco.a')
+    await senco.get('/planning/clusters')
+    assert.equal((await senco.post('/planning/clusters/count', {})).status, 403)
+    await finance.get('/planning/clusters')
+    assert.equal((await finance.post('/planning/clusters/count', {})).status, 303)
+    const rows = await db.selectFrom('school_cluster').select(['code', 'ehcps', 'sen_support', 'counted_on']).execute()
+    for (const r of rows) {
+      assert.deepEqual(
+        { ehcps: r.ehcps, senSupport: r.sen_support },
+        expected.get(r.code) ?? { ehcps: 0, senSupport: 0 },
+      )
+      assert.equal(r.counted_on, TODAY)
+    }
+    const page = await finance.get(`/planning/clusters/${rows[0]!.code}`)
+    assert.match(page.text, /Counted from placements on/)
+    const version = /name="version" value="(\d+)"/.exec(page.text)![1]!
+    const bad = await finance.post(`/planning/clusters/${rows[0]!.code}/measures`, {
+      version,
+      pupils: '100',
+      deprivation: '250',
+    })
+    assert.equal(bad.status, 400)
+    assert.match(bad.text, /must not be more than the pupil numbers/)
+    const form = { version, pupils: '2,480', deprivation: '560' }
+    assert.equal((await finance.post(`/planning/clusters/${rows[0]!.code}/measures`, form)).status, 303)
+    const stale = await finance.post(`/planning/clusters/${rows[0]!.code}/measures`, { ...form, pupils: '3000' })
+    assert.equal(stale.status, 409)
+    assert.match(stale.text, /Someone else changed this cluster/)
+    assert.match(stale.text, /name="pupils" type="text" value="3000"/)
+    assert.match(stale.text, />2,480</)
+    const actions = await auditActions()
+    assert.ok(actions.includes('planning.clusters.count') && actions.includes('planning.cluster.measures'))
+  })
 })

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely } from 'kysely'
 import type { DB } from '../schema.ts'
+import { ClusterStore } from './cluster-store.ts'
 import type { ReserveLineTable } from './budget-tables.ts'
 
 // The demo's planning money: seed 004's DSG table (Dudley, 2021-22, as reported to scrutiny in January
@@ -125,15 +126,16 @@ export async function loadBudgetDemo(db: Kysely<DB>, laCode: string, today: stri
       }),
     ])
     .execute()
-  const clusters = await loadClusterDemo(db, laCode, firstYear)
+  const clusters = await loadClusterDemo(db, laCode, firstYear, today)
   return { dsgYears: 1, scenarios: 2, reserveFunds: 1, clusters }
 }
 
 /**
  * Seed 002's model on the demo's schools: one cluster per locality of the authority's own mainstream
- * schools, the first by name hosting it. The pot, weights and measures are illustrative.
+ * schools, the first by name hosting it. EHC plans and SEN support are counted from the demo's placements;
+ * the pot, the weights, pupil numbers and deprivation are illustrative.
  */
-async function loadClusterDemo(db: Kysely<DB>, laCode: string, firstYear: number): Promise<number> {
+async function loadClusterDemo(db: Kysely<DB>, laCode: string, firstYear: number, today: string): Promise<number> {
   const schools = await db
     .selectFrom('setting')
     .select(['id', 'name', 'locality_code'])
@@ -169,6 +171,8 @@ async function loadClusterDemo(db: Kysely<DB>, laCode: string, firstYear: number
       .values(members.map(m => ({ la_code: laCode, cluster_code: code, setting_id: m.id })))
       .execute()
   }
+  const store = new ClusterStore(db, laCode)
+  await store.setCountedMeasures(await store.countedMeasures(today), today)
   await db
     .insertInto('cluster_formula')
     .values({

@@ -11,6 +11,7 @@ import { BudgetStore } from './budget-store.ts'
 import { penceOf } from './rules/reserve-plan.ts'
 import type { ForecastService } from './forecast-service.ts'
 import {
+  assumptionsSchema,
   deficitTrajectory,
   type MitigationScenario,
   type TrajectoryAssumptions,
@@ -151,6 +152,122 @@ export class BudgetService {
             forecast: current.row.forecast_pence,
           },
           to: { budget, broughtForward, forecast },
+        },
+      })
+    })
+  }
+
+  /** The trajectory's assumptions, to change; null when none are recorded yet. */
+  async assumptions(actor: Actor) {
+    if (!this.mayEdit(actor)) throw new ForbiddenError()
+    return (await this.store.trajectory()) ?? null
+  }
+
+  /**
+   * Records the trajectory's assumptions (funding, cost per plan, growth rates, the deficit brought
+   * forward): each figure that is not money, a percentage out of range or a missing source is named;
+   * a save over someone else's is refused (409).
+   */
+  async saveAssumptions(actor: Actor, input: Record<string, unknown>): Promise<void> {
+    const current = await this.assumptions(actor)
+    const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
+    const percentOf = (v: unknown) => {
+      const t = text(v).replace(/%$/, '')
+      return /^-?\d{1,3}(\.\d{1,2})?$/.test(t) ? Number(t) : Number.NaN
+    }
+    const year = text(input.firstYear)
+    const parsed = {
+      firstYear: /^\d{4}$/.test(year) ? Number(year) : Number.NaN,
+      openingDeficitPence: penceOf(input.openingDeficit),
+      fundingPence: penceOf(input.funding),
+      fundingGrowthPercent: percentOf(input.fundingGrowth),
+      costPerPlanPence: penceOf(input.costPerPlan),
+      costInflationPercent: percentOf(input.costInflation),
+      otherSpendPence: penceOf(input.otherSpend),
+    }
+    // Form field names, and what a figure that is not a number should have looked like.
+    const FIELDS: Record<keyof typeof parsed, { field: string; notNumber: string }> = {
+      firstYear: { field: 'firstYear', notNumber: 'Enter the first year as the year it starts, such as 2026' },
+      openingDeficitPence: {
+        field: 'openingDeficit',
+        notNumber: 'Deficit brought forward must be an amount in pounds, such as 34000000',
+      },
+      fundingPence: { field: 'funding', notNumber: 'High Needs funding must be an amount in pounds, such as 60000000' },
+      fundingGrowthPercent: {
+        field: 'fundingGrowth',
+        notNumber: 'Yearly rise in funding must be a percentage, such as 3',
+      },
+      costPerPlanPence: {
+        field: 'costPerPlan',
+        notNumber: 'Cost per EHC plan must be an amount in pounds, such as 12500',
+      },
+      costInflationPercent: {
+        field: 'costInflation',
+        notNumber: 'Yearly rise in cost must be a percentage, such as 3',
+      },
+      otherSpendPence: {
+        field: 'otherSpend',
+        notNumber: 'Other High Needs spend must be an amount in pounds, such as 9000000',
+      },
+    }
+    const problems: { field: string; message: string }[] = []
+    // Each figure on its own, so every problem is named at once.
+    for (const k of Object.keys(FIELDS) as (keyof typeof parsed)[]) {
+      const { field, notNumber } = FIELDS[k]
+      if (!Number.isFinite(parsed[k])) {
+        problems.push({ field, message: notNumber })
+        continue
+      }
+      const checked = assumptionsSchema.shape[k].safeParse(parsed[k])
+      if (!checked.success)
+        problems.push({
+          field,
+          message:
+            k === 'firstYear' ? 'The first year must be between 2000 and 2100' : checked.error.issues[0]!.message,
+        })
+    }
+    const source = text(input.source)
+    if (!source)
+      problems.push({
+        field: 'source',
+        message: 'Enter where the assumptions come from, such as the budget-setting report',
+      })
+    else if (source.length > 300)
+      problems.push({ field: 'source', message: 'The source must be 300 characters or fewer' })
+    if (problems.length) throw new ValidationError(problems)
+    const versionText = text(input.version)
+    const version = versionText === '' ? null : Number(versionText)
+    await this.db.transaction().execute(async trx => {
+      const next = await new BudgetStore(trx, this.laCode).saveTrajectory(
+        {
+          first_year: parsed.firstYear,
+          opening_deficit_pence: parsed.openingDeficitPence,
+          funding_pence: parsed.fundingPence,
+          funding_growth_percent: parsed.fundingGrowthPercent,
+          cost_per_plan_pence: parsed.costPerPlanPence,
+          cost_inflation_percent: parsed.costInflationPercent,
+          other_spend_pence: parsed.otherSpendPence,
+          source,
+        },
+        version,
+      )
+      if (next === undefined)
+        throw new ConflictError('Someone else changed the High Needs assumptions since you opened them')
+      await audit(trx, this.laCode, actor, {
+        action: 'planning.budget.assumptions.save',
+        recordType: 'hn_trajectory',
+        recordId: this.laCode,
+        details: {
+          from: current && {
+            firstYear: current.first_year,
+            openingDeficit: current.opening_deficit_pence,
+            funding: current.funding_pence,
+            fundingGrowth: Number(current.funding_growth_percent),
+            costPerPlan: current.cost_per_plan_pence,
+            costInflation: Number(current.cost_inflation_percent),
+            otherSpend: current.other_spend_pence,
+          },
+          to: parsed,
         },
       })
     })

@@ -67,6 +67,44 @@ export class BudgetStore {
     return this.db.selectFrom('hn_trajectory').selectAll().where('la_code', '=', this.laCode).executeTakeFirst()
   }
 
+  /** Records the trajectory's assumptions: inserts when `version` is null and none exist, else updates that version; the new version, or undefined when stale. */
+  async saveTrajectory(
+    values: {
+      first_year: number
+      opening_deficit_pence: number
+      funding_pence: number
+      funding_growth_percent: number
+      cost_per_plan_pence: number
+      cost_inflation_percent: number
+      other_spend_pence: number
+      source: string
+    },
+    version: number | null,
+  ): Promise<number | undefined> {
+    const row = {
+      ...values,
+      funding_growth_percent: String(values.funding_growth_percent),
+      cost_inflation_percent: String(values.cost_inflation_percent),
+    }
+    if (version === null) {
+      const rows = await this.db
+        .insertInto('hn_trajectory')
+        .values({ ...row, la_code: this.laCode })
+        .onConflict(oc => oc.column('la_code').doNothing())
+        .returning('version')
+        .execute()
+      return rows[0]?.version
+    }
+    const updated = await this.db
+      .updateTable('hn_trajectory')
+      .set({ ...row, version: sql`version + 1`, updated_at: sql`now()` })
+      .where('la_code', '=', this.laCode)
+      .where('version', '=', version)
+      .returning('version')
+      .executeTakeFirst()
+    return updated?.version
+  }
+
   scenarios() {
     return this.db.selectFrom('hn_scenario').selectAll().where('la_code', '=', this.laCode).orderBy('key').execute()
   }

@@ -83,6 +83,18 @@ export interface ClusterFormulaTable {
   updated_at: Generated<Timestamp>
 }
 
+export type HighNeedsLine =
+  'mainstream' | 'special' | 'independent' | 'resource_base' | 'alternative_provision' | 'post_16'
+
+export interface HnLineBudgetTable {
+  la_code: string
+  financial_year: number
+  line: HighNeedsLine
+  budget_pence: number
+  version: Generated<number>
+  updated_at: Generated<Timestamp>
+}
+
 export interface SchoolClusterTable {
   la_code: string
   code: string
@@ -92,6 +104,9 @@ export interface SchoolClusterTable {
   ehcps: number
   sen_support: number
   deprivation: number
+  /** When EHC plans and SEN support were last counted from placements; null while entered by hand. */
+  counted_on: ColumnType<string | null, string | null | undefined, string | null>
+  version: Generated<number>
 }
 
 export interface ClusterMemberTable {
@@ -116,6 +131,7 @@ export interface ClusterEntryTable {
 export interface PlanningMoneyTables {
   cluster_formula: ClusterFormulaTable
   school_cluster: SchoolClusterTable
+  hn_line_budget: HnLineBudgetTable
   cluster_member: ClusterMemberTable
   cluster_entry: ClusterEntryTable
   dsg_block_budget: DsgBlockBudgetTable

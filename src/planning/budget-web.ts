@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express'
 import type { WebModule } from '../platform/http/app.ts'
 import { errorSummary } from '../platform/http/validation.ts'
-import { ForbiddenError, ValidationError } from '../platform/errors.ts'
+import { ConflictError, ForbiddenError, ValidationError } from '../platform/errors.ts'
 import { trajectoryChart } from './budget-chart.ts'
 import { BUDGET_READERS, type BudgetService } from './budget-service.ts'
 import type { ReserveService } from './reserve-service.ts'
@@ -69,6 +69,47 @@ export function budgetWeb(budget: BudgetService, reserves: ReserveService): WebM
       if (!(error instanceof ValidationError)) throw error
       res.status(400)
       await renderBudget(req, res, {}, { values: req.body, ...errorSummary(error.errors) })
+    }
+  })
+
+  const ASSUMPTIONS_VIEW = 'planning/views/budget-assumptions.njk'
+  const ASSUMPTIONS_TITLE = 'High Needs trajectory assumptions'
+  // The saved assumptions as the form shows them: pounds and percentages.
+  const stored = (current: Awaited<ReturnType<BudgetService['assumptions']>>) =>
+    current && {
+      firstYear: String(current.first_year),
+      openingDeficit: String(current.opening_deficit_pence / 100),
+      funding: String(current.funding_pence / 100),
+      fundingGrowth: String(Number(current.funding_growth_percent)),
+      costPerPlan: String(current.cost_per_plan_pence / 100),
+      costInflation: String(Number(current.cost_inflation_percent)),
+      otherSpend: String(current.other_spend_pence / 100),
+      source: current.source,
+    }
+  router.get('/planning/budget/assumptions', async (req: Request, res: Response) => {
+    const current = await budget.assumptions(req.actor!)
+    res.render(ASSUMPTIONS_VIEW, { pageTitle: ASSUMPTIONS_TITLE, current, stored: stored(current), fy })
+  })
+
+  router.post('/planning/budget/assumptions', async (req: Request, res: Response) => {
+    const actor = req.actor!
+    try {
+      await budget.saveAssumptions(actor, req.body as Record<string, unknown>)
+      res.redirect(303, '/planning/budget#trajectory')
+    } catch (error) {
+      const conflict = error instanceof ConflictError
+      if (!(error instanceof ValidationError) && !conflict) throw error
+      // On a conflict the latest saved figures are shown beside the ones typed, which are kept.
+      const current = await budget.assumptions(actor)
+      res.status(conflict ? 409 : 400).render(ASSUMPTIONS_VIEW, {
+        pageTitle: ASSUMPTIONS_TITLE,
+        current,
+        stored: stored(current),
+        fy,
+        values: req.body,
+        conflict,
+        ...(error instanceof ValidationError ? errorSummary(error.errors) : {}),
+      })
     }
   })
 

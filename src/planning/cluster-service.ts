@@ -5,6 +5,7 @@ import { audit } from '../platform/audit/audit.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts'
 import { parseOrThrow } from '../platform/http/validation.ts'
 import type { DB } from '../schema.ts'
+import type { Clock } from '../platform/time/clock.ts'
 import { BUDGET_EDITORS } from './budget-service.ts'
 import { ClusterStore } from './cluster-store.ts'
 import { penceOf } from './rules/reserve-plan.ts'
@@ -23,6 +24,9 @@ export type ClusterRow = {
   hostName: string
   hostSettingId: string
   measures: Record<Factor, number>
+  /** When EHC plans and SEN support were counted from placements; null while entered by hand. */
+  countedOn: string | null
+  version: number
   sharePence: number
   allocatedPence: number
   spentPence: number
@@ -74,6 +78,7 @@ export class ClusterService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly laCode: string,
+    private readonly clock: Clock,
   ) {
     this.store = new ClusterStore(db, laCode)
   }
@@ -116,6 +121,8 @@ export class ClusterService {
           hostName: c.host_name,
           hostSettingId: c.host_setting_id,
           measures: { pupils: c.pupils, ehcps: c.ehcps, senSupport: c.sen_support, deprivation: c.deprivation },
+          countedOn: c.counted_on,
+          version: c.version,
           sharePence: shares[i]!,
           allocatedPence: allocated,
           spentPence: sum(c.code, 'spend'),
@@ -173,6 +180,78 @@ export class ClusterService {
         recordType: 'school_cluster',
         recordId: code,
         details: { entry: id, amount: entry.amount },
+      })
+    })
+  }
+
+  /**
+   * Counts each cluster's EHC plans and pupils on SEN support from today's placements at its member
+   * schools, in one transaction, so the formula shares the pot on the authority's own records.
+   */
+  async countFromRecords(actor: Actor): Promise<void> {
+    if (!this.mayEditFormula(actor)) throw new ForbiddenError()
+    const on = this.clock.today()
+    await this.db.transaction().execute(async trx => {
+      const store = new ClusterStore(trx, this.laCode)
+      const before = await store.clusters()
+      const counts = await store.countedMeasures(on)
+      await store.setCountedMeasures(counts, on)
+      await audit(trx, this.laCode, actor, {
+        action: 'planning.clusters.count',
+        recordType: 'school_cluster',
+        details: {
+          on,
+          clusters: before.map(c => ({
+            code: c.code,
+            from: { ehcps: c.ehcps, senSupport: c.sen_support },
+            to: counts.get(c.code) ?? { ehcps: 0, senSupport: 0 },
+          })),
+        },
+      })
+    })
+  }
+
+  /** Records a cluster's pupils on roll and pupils eligible for free school meals (school census figures); 409 when stale. */
+  async updateEnteredMeasures(actor: Actor, code: string, input: Record<string, unknown>): Promise<void> {
+    if (!this.mayEditFormula(actor)) throw new ForbiddenError()
+    const { cluster } = await this.cluster(actor, code)
+    const whole = (v: unknown) => {
+      const t = typeof v === 'string' ? v.trim().replace(/,/g, '') : ''
+      return /^\d{1,7}$/.test(t) ? Number(t) : Number.NaN
+    }
+    const pupils = whole(input.pupils)
+    const deprivation = whole(input.deprivation)
+    const problems: { field: string; message: string }[] = []
+    if (!Number.isFinite(pupils))
+      problems.push({ field: 'pupils', message: 'Pupil numbers must be a whole number, such as 2480' })
+    if (!Number.isFinite(deprivation))
+      problems.push({
+        field: 'deprivation',
+        message: 'Pupils eligible for free school meals must be a whole number, such as 560',
+      })
+    else if (Number.isFinite(pupils) && deprivation > pupils)
+      problems.push({
+        field: 'deprivation',
+        message: 'Pupils eligible for free school meals must not be more than the pupil numbers',
+      })
+    if (problems.length) throw new ValidationError(problems)
+    const version = Number(input.version)
+    await this.db.transaction().execute(async trx => {
+      const next = await new ClusterStore(trx, this.laCode).updateEnteredMeasures(
+        code,
+        Number.isInteger(version) ? version : -1,
+        { pupils, deprivation },
+      )
+      if (next === undefined)
+        throw new ConflictError('Someone else changed this cluster’s measures since you opened it')
+      await audit(trx, this.laCode, actor, {
+        action: 'planning.cluster.measures',
+        recordType: 'school_cluster',
+        recordId: code,
+        details: {
+          from: { pupils: cluster.measures.pupils, deprivation: cluster.measures.deprivation },
+          to: { pupils, deprivation },
+        },
       })
     })
   }

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express'
-import { ValidationError } from '../platform/errors.ts'
+import { ConflictError, ValidationError } from '../platform/errors.ts'
 import type { WebModule } from '../platform/http/app.ts'
 import { errorSummary } from '../platform/http/validation.ts'
 import { CLUSTER_ROLES, type ClusterService } from './cluster-service.ts'
@@ -24,6 +24,7 @@ export function clusterWeb(service: ClusterService): WebModule {
       view,
       fy,
       factors,
+      countedOn: view?.clusters.map(c => c.countedOn).find(Boolean) ?? null,
       mayEditFormula: service.mayEditFormula(actor),
       ...extra,
     })
@@ -42,6 +43,11 @@ export function clusterWeb(service: ClusterService): WebModule {
     }
   })
 
+  router.post('/planning/clusters/count', async (req: Request, res: Response) => {
+    await service.countFromRecords(req.actor!)
+    res.redirect(303, '/planning/clusters#clusters')
+  })
+
   const renderCluster = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
     const actor = req.actor!
     const data = await service.cluster(actor, String(req.params.clusterCode))
@@ -50,6 +56,8 @@ export function clusterWeb(service: ClusterService): WebModule {
       ...data,
       fy,
       mayRecord: service.mayRecord(actor, data.cluster),
+      mayEditMeasures: service.mayEditFormula(actor),
+      factors,
       ...extra,
     })
   }
@@ -64,6 +72,24 @@ export function clusterWeb(service: ClusterService): WebModule {
       if (!(error instanceof ValidationError)) throw error
       res.status(400)
       await renderCluster(req, res, { values: req.body, ...errorSummary(error.errors) })
+    }
+  })
+
+  router.post('/planning/clusters/:clusterCode/measures', async (req: Request, res: Response) => {
+    const code = String(req.params.clusterCode)
+    try {
+      await service.updateEnteredMeasures(req.actor!, code, req.body as Record<string, unknown>)
+      res.redirect(303, `/planning/clusters/${encodeURIComponent(code)}`)
+    } catch (error) {
+      const conflict = error instanceof ConflictError
+      if (!(error instanceof ValidationError) && !conflict) throw error
+      // The page shows the latest measures; what was typed stays in the form.
+      res.status(conflict ? 409 : 400)
+      await renderCluster(req, res, {
+        measureValues: req.body,
+        conflict,
+        ...(error instanceof ValidationError ? errorSummary(error.errors) : {}),
+      })
     }
   })
 
