@@ -267,6 +267,8 @@ export const TABLE: Row[] = [
   row('POST /planning/budget/scenarios',                      400, 403, 403, 403, 400, 403, 303),
   row('GET /planning/budget/assumptions',                     200, 403, 403, 403, 200, 403, 303),
   row('POST /planning/budget/assumptions',                    400, 403, 403, 403, 400, 403, 303),
+  row('GET /planning/budget/lines/:year/:line',               200, 403, 403, 403, 200, 403, 303),
+  row('POST /planning/budget/lines/:year/:line',              400, 403, 403, 403, 400, 403, 303),
   row('GET /planning/budget/dsg/:year/:block',                200, 403, 403, 403, 200, 403, 303),
   row('POST /planning/budget/dsg/:year/:block',               400, 403, 403, 403, 400, 403, 303),
   row('GET /planning/reserves',                               200, 200, 403, 403, 200, 403, 303),
@@ -313,6 +315,7 @@ export const PARAMS: Record<string, (f: Fixture) => { own: string; other: string
   // A block of the demo's DSG table (seed 004, 2021-22).
   year: () => ({ own: '2021', other: '2021' }),
   block: () => ({ own: 'high_needs', other: 'high_needs' }),
+  line: () => ({ own: 'special', other: 'special' }),
   kind: () => ({ own: 'children', other: 'children' }),
   versionId: f => ({ own: f.versions.draft, other: f.versions.draft }),
   awardId: f => ({ own: f.awards.ada, other: f.awards.eve }),

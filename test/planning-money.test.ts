@@ -148,7 +148,7 @@ describe('Planning money', () => {
       'Post-16',
     ])
       assert.ok(off.text.includes(line), line)
-    assert.match(off.text, /Top-up committed in 2026-27/)
+    assert.match(off.text, /Each High Needs line’s budget for 2026-27 against the top-up committed/)
     const on = await finance.get('/planning/budget?scenario=growth-cut-25&scenario=dbv-savings')
     assert.equal(on.status, 200)
     assert.equal([...on.text.matchAll(/class="app-deficit-line"/g)].length, 3)
@@ -298,5 +298,31 @@ describe('Planning money', () => {
     assert.match(stale.text, />2,480</)
     const actions = await auditActions()
     assert.ok(actions.includes('planning.clusters.count') && actions.includes('planning.cluster.measures'))
+  })
+
+  it('sets a budget for each High Needs line and shows what is left after the committed top-up', async () => {
+    const page = await finance.get('/planning/budget')
+    assert.match(page.text, /Set budget<span class="govuk-visually-hidden"> for Special school places and top-ups/)
+    const committed = (html: string) => {
+      const row = new RegExp('Special school places and top-ups[\\s\\S]*?</th>\\s*<td[^>]*>[\\d,]+</td>\\s*<td[^>]*>([^<]+)</td>\\s*<td[^>]*>(£[\\d,.]+)</td>\\s*<td[^>]*>([^<]+)</td>').exec(html)!
+      return { budget: row[1]!, committed: Math.round(Number(row[2]!.replace(/[£,]/g, '')) * 100), left: row[3]! }
+    }
+    const before = committed(page.text)
+    assert.equal(before.budget, 'Not set')
+    const year = /href="\/planning\/budget\/lines\/(\d{4})\/special"/.exec(page.text)![1]!
+    const bad = await finance.post(`/planning/budget/lines/${year}/special`, { version: '', budget: '-5' })
+    assert.equal(bad.status, 400)
+    assert.match(bad.text, /The budget must not be negative/)
+    assert.equal((await finance.post(`/planning/budget/lines/${year}/special`, { version: '', budget: '1,000,000' })).status, 303)
+    const after = committed((await finance.get('/planning/budget')).text)
+    assert.equal(after.budget, '£1,000,000.00')
+    const left = 1_000_000_00 - after.committed
+    assert.equal(after.left, `${left < 0 ? '-' : ''}£${(Math.abs(left) / 100).toLocaleString('en-GB', { minimumFractionDigits: 2 })}`)
+    const stale = await finance.post(`/planning/budget/lines/${year}/special`, { version: '', budget: '2000000' })
+    assert.equal(stale.status, 409)
+    assert.match(stale.text, /the budget now saved is £1,000,000\.00/)
+    assert.match(stale.text, /name="budget" type="text" value="2000000"/)
+    assert.equal((await finance.get(`/planning/budget/lines/${year}/nonsense`)).status, 404)
+    assert.ok((await auditActions()).includes('planning.budget.line.save'))
   })
 })

@@ -6,7 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { parseOrThrow } from '../platform/http/validation.ts'
 import type { FundingRunService } from '../funding/runs.ts'
 import type { DB } from '../schema.ts'
-import type { DsgBlock } from './budget-tables.ts'
+import type { DsgBlock, HighNeedsLine } from './budget-tables.ts'
 import { BudgetStore } from './budget-store.ts'
 import { penceOf } from './rules/reserve-plan.ts'
 import type { ForecastService } from './forecast-service.ts'
@@ -35,14 +35,25 @@ export const BLOCKS: readonly { block: DsgBlock; label: string }[] = [
 ]
 
 /** The High Needs lines, and the funding module's setting types whose top-up awards are committed to each. */
-export const HIGH_NEEDS_LINES: readonly { label: string; settingTypes: readonly string[] }[] = [
-  { label: 'Mainstream top-ups', settingTypes: ['mainstream', 'early_years'] },
-  { label: 'Special school places and top-ups', settingTypes: ['special'] },
-  { label: 'Independent and non-maintained placements', settingTypes: ['independent'] },
-  { label: 'Resource bases', settingTypes: ['resource_base'] },
-  { label: 'Alternative provision', settingTypes: ['alternative_provision'] },
-  { label: 'Post-16', settingTypes: ['post_16'] },
+export const HIGH_NEEDS_LINES: readonly { line: HighNeedsLine; label: string; settingTypes: readonly string[] }[] = [
+  { line: 'mainstream', label: 'Mainstream top-ups', settingTypes: ['mainstream', 'early_years'] },
+  { line: 'special', label: 'Special school places and top-ups', settingTypes: ['special'] },
+  { line: 'independent', label: 'Independent and non-maintained placements', settingTypes: ['independent'] },
+  { line: 'resource_base', label: 'Resource bases', settingTypes: ['resource_base'] },
+  { line: 'alternative_provision', label: 'Alternative provision', settingTypes: ['alternative_provision'] },
+  { line: 'post_16', label: 'Post-16', settingTypes: ['post_16'] },
 ]
+
+export type HighNeedsLineView = {
+  line: HighNeedsLine
+  label: string
+  pupils: number
+  committedPence: number
+  /** The line's budget for the year; null until recorded. */
+  budgetPence: number | null
+  /** Budget less committed (negative: committed beyond the budget); null without a budget. */
+  leftPence: number | null
+}
 
 export type DsgYear = {
   year: number
@@ -54,7 +65,14 @@ export type DsgYear = {
 export type BudgetView = {
   dsg: DsgYear[]
   /** Top-up committed this financial year by the agreed awards, from the funding run. */
-  highNeeds: { year: string; lines: { label: string; pupils: number; committedPence: number }[]; totalPence: number }
+  highNeeds: {
+    year: string
+    /** The financial year by its starting April. */
+    startYear: number
+    lines: HighNeedsLineView[]
+    totalPence: number
+    budgetPence: number | null
+  }
   scenarios: { key: string; label: string; on: boolean; detail: MitigationScenario }[]
   trajectory:
     | {
@@ -153,6 +171,42 @@ export class BudgetService {
           },
           to: { budget, broughtForward, forecast },
         },
+      })
+    })
+  }
+
+  /** One High Needs line's budget for a financial year, to change. */
+  async lineBudget(actor: Actor, year: string, line: string) {
+    if (!this.mayEdit(actor)) throw new ForbiddenError()
+    const l = HIGH_NEEDS_LINES.find(x => x.line === line)
+    if (!/^\d{4}$/.test(year) || !l) throw new NotFoundError()
+    const row = await this.store.lineBudget(Number(year), l.line)
+    return { year: Number(year), line: l.line, label: l.label, row: row ?? null }
+  }
+
+  /** Records a High Needs line's budget: refused when not an amount or negative; 409 when stale. */
+  async saveLineBudget(actor: Actor, year: string, line: string, input: Record<string, unknown>): Promise<void> {
+    const current = await this.lineBudget(actor, year, line)
+    const budget = penceOf(input.budget)
+    if (!Number.isFinite(budget))
+      throw new ValidationError([
+        { field: 'budget', message: 'The budget must be an amount in pounds, such as 12500000' },
+      ])
+    if (budget < 0) throw new ValidationError([{ field: 'budget', message: 'The budget must not be negative' }])
+    const versionText = typeof input.version === 'string' ? input.version.trim() : ''
+    await this.db.transaction().execute(async trx => {
+      const next = await new BudgetStore(trx, this.laCode).saveLineBudget(
+        current.year,
+        current.line,
+        budget,
+        versionText === '' ? null : Number(versionText),
+      )
+      if (next === undefined) throw new ConflictError('Someone else recorded this line’s budget since you opened it')
+      await audit(trx, this.laCode, actor, {
+        action: 'planning.budget.line.save',
+        recordType: 'hn_line_budget',
+        recordId: `${current.year}-${current.line}`,
+        details: { from: current.row?.budget_pence ?? null, to: budget },
       })
     })
   }
@@ -370,18 +424,29 @@ export class BudgetService {
       }
     })
     const { run, query: runQuery } = await this.fundingRuns.run(actor, {})
+    const startYear = Number(runQuery.year.slice(0, 4))
+    const budgets = await this.store.lineBudgets(startYear)
     const hnLines = HIGH_NEEDS_LINES.map(l => {
       const groups = run.bySettingType.filter(g => l.settingTypes.includes(g.key))
+      const committedPence = groups.reduce((t, g) => t + g.amountPence, 0)
+      const budgetPence = budgets.find(b => b.line === l.line)?.budget_pence ?? null
       return {
+        line: l.line,
         label: l.label,
         pupils: groups.reduce((t, g) => t + g.pupils, 0),
-        committedPence: groups.reduce((t, g) => t + g.amountPence, 0),
+        committedPence,
+        budgetPence,
+        leftPence: budgetPence === null ? null : budgetPence - committedPence,
       }
     })
     const highNeeds = {
       year: runQuery.year,
+      startYear,
       lines: hnLines,
       totalPence: hnLines.reduce((t, l) => t + l.committedPence, 0),
+      budgetPence: hnLines.every(l => l.budgetPence === null)
+        ? null
+        : hnLines.reduce((t, l) => t + (l.budgetPence ?? 0), 0),
     }
     const stored = await this.store.scenarios()
     const scenarios = stored.map(s => ({

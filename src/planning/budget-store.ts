@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../schema.ts'
+import type { HighNeedsLine } from './budget-tables.ts'
 
 // The only code that reads or writes the planning money tables (budget, trajectory, reserve plans).
 
@@ -57,6 +58,48 @@ export class BudgetStore {
       .where('la_code', '=', this.laCode)
       .where('financial_year', '=', values.financial_year)
       .where('block', '=', values.block)
+      .where('version', '=', version)
+      .returning('version')
+      .executeTakeFirst()
+    return row?.version
+  }
+
+  lineBudgets(year: number) {
+    return this.db
+      .selectFrom('hn_line_budget')
+      .selectAll()
+      .where('la_code', '=', this.laCode)
+      .where('financial_year', '=', year)
+      .execute()
+  }
+
+  lineBudget(year: number, line: HighNeedsLine) {
+    return this.db
+      .selectFrom('hn_line_budget')
+      .selectAll()
+      .where('la_code', '=', this.laCode)
+      .where('financial_year', '=', year)
+      .where('line', '=', line)
+      .executeTakeFirst()
+  }
+
+  /** Records a line's budget: inserts when `version` is null and none exists, else updates that version; the new version, or undefined when stale. */
+  async saveLineBudget(year: number, line: HighNeedsLine, budgetPence: number, version: number | null) {
+    if (version === null) {
+      const rows = await this.db
+        .insertInto('hn_line_budget')
+        .values({ la_code: this.laCode, financial_year: year, line, budget_pence: budgetPence })
+        .onConflict(oc => oc.columns(['la_code', 'financial_year', 'line']).doNothing())
+        .returning('version')
+        .execute()
+      return rows[0]?.version
+    }
+    const row = await this.db
+      .updateTable('hn_line_budget')
+      .set({ budget_pence: budgetPence, version: sql`version + 1`, updated_at: sql`now()` })
+      .where('la_code', '=', this.laCode)
+      .where('financial_year', '=', year)
+      .where('line', '=', line)
       .where('version', '=', version)
       .returning('version')
       .executeTakeFirst()

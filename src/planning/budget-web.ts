@@ -72,6 +72,34 @@ export function budgetWeb(budget: BudgetService, reserves: ReserveService): WebM
     }
   })
 
+  const LINE_VIEW = 'planning/views/budget-line.njk'
+  router.get('/planning/budget/lines/:year/:line', async (req: Request, res: Response) => {
+    const entry = await budget.lineBudget(req.actor!, String(req.params.year), String(req.params.line))
+    res.render(LINE_VIEW, { pageTitle: `${entry.label} budget ${fy(entry.year)}`, entry, fy })
+  })
+
+  router.post('/planning/budget/lines/:year/:line', async (req: Request, res: Response) => {
+    const actor = req.actor!
+    const entry = await budget.lineBudget(actor, String(req.params.year), String(req.params.line))
+    try {
+      await budget.saveLineBudget(actor, String(entry.year), entry.line, req.body as Record<string, unknown>)
+      res.redirect(303, '/planning/budget#high-needs-lines')
+    } catch (error) {
+      const conflict = error instanceof ConflictError
+      if (!(error instanceof ValidationError) && !conflict) throw error
+      // On a conflict the page shows the budget now saved; what was typed stays in the form.
+      const latest = conflict ? await budget.lineBudget(actor, String(entry.year), entry.line) : entry
+      res.status(conflict ? 409 : 400).render(LINE_VIEW, {
+        pageTitle: `${entry.label} budget ${fy(entry.year)}`,
+        entry: latest,
+        fy,
+        values: req.body,
+        conflict,
+        ...(error instanceof ValidationError ? errorSummary(error.errors) : {}),
+      })
+    }
+  })
+
   const ASSUMPTIONS_VIEW = 'planning/views/budget-assumptions.njk'
   const ASSUMPTIONS_TITLE = 'High Needs trajectory assumptions'
   // The saved assumptions as the form shows them: pounds and percentages.

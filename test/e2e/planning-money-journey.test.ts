@@ -183,4 +183,63 @@ describe('cluster budgets journey', () => {
       )
     },
   )
+
+  it(
+    'a finance officer changes the trajectory assumptions, sets a High Needs line budget and counts the clusters from records',
+    { timeout: TEST_TIMEOUT },
+    async () => {
+      const page = await (await e.newContext()).newPage()
+      await signIn(page, 'finance')
+      await visit(page, '/planning/budget')
+      const before = await lastYear(page)
+      await clickThrough(page, page.getByRole('link', { name: 'Change the trajectory assumptions' }))
+      assert.equal(here(page), '/planning/budget/assumptions')
+      const funding = page.getByLabel('High Needs funding in that year')
+      const was = pounds(await funding.inputValue())
+      const rise = Number(await page.getByLabel('Yearly rise in funding').inputValue())
+      await funding.fill('lots')
+      await clickThrough(page, page.getByRole('button', { name: 'Save the assumptions' }))
+      assert.match(
+        await page.locator('.govuk-error-summary').innerText(),
+        /High Needs funding must be an amount in pounds/,
+      )
+      await page.getByLabel('High Needs funding in that year').fill(String(was + 1_000_000))
+      await page.getByLabel('Yearly rise in funding').fill('0')
+      await clickThrough(page, page.getByRole('button', { name: 'Save the assumptions' }))
+      assert.equal(here(page), '/planning/budget')
+      const after = await lastYear(page)
+      // Funding held flat at £1m above the old first year's: the fifth year's deficit moves by exactly
+      // the difference in funding over the five years (each year's funding rounded to the penny).
+      const pence = (p: number) => Math.round(p * 100)
+      const difference = [0, 1, 2, 3, 4].reduce(
+        (sum, i) => sum + pence(was + 1_000_000) - Math.round(pence(was) * (1 + rise / 100) ** i),
+        0,
+      )
+      assert.equal(pence(pounds(before[2]!)) - pence(pounds(after[2]!)), difference)
+
+      await clickThrough(page, page.getByRole('link', { name: 'Set budget for Mainstream top-ups' }))
+      await page.getByLabel(/Budget for/).fill('750000')
+      await clickThrough(page, page.getByRole('button', { name: 'Save the budget' }))
+      const lines = page.getByRole('table', { name: /Each High Needs line’s budget/ })
+      assert.match(await lines.innerText(), /Mainstream top-ups[^\n]*\s+\d+\s+£750,000\.00/)
+
+      await visit(page, '/planning/clusters')
+      await clickThrough(page, page.getByRole('button', { name: 'Count EHC plans and SEN support from records' }))
+      assert.match(
+        await page.locator('main').innerText(),
+        /counted from the pupils placed at each cluster.s schools on/,
+      )
+      await clickThrough(
+        page,
+        page
+          .getByRole('table', { name: /Each cluster/ })
+          .getByRole('link')
+          .first(),
+      )
+      assert.match(
+        await page.getByRole('table', { name: /The formula.s measures/ }).innerText(),
+        /Counted from placements on/,
+      )
+    },
+  )
 })
