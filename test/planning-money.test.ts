@@ -301,27 +301,37 @@ describe('Planning money', () => {
   })
 
   it('sets a budget for each High Needs line and shows what is left after the committed top-up', async () => {
-    const page = await finance.get('/planning/budget')
-    assert.match(page.text, /Set budget<span class="govuk-visually-hidden"> for Special school places and top-ups/)
-    const committed = (html: string) => {
-      const row = new RegExp('Special school places and top-ups[\\s\\S]*?</th>\\s*<td[^>]*>[\\d,]+</td>\\s*<td[^>]*>([^<]+)</td>\\s*<td[^>]*>(£[\\d,.]+)</td>\\s*<td[^>]*>([^<]+)</td>').exec(html)!
-      return { budget: row[1]!, committed: Math.round(Number(row[2]!.replace(/[£,]/g, '')) * 100), left: row[3]! }
+    const row = (html: string) => {
+      const m = new RegExp(
+        'Special school places and top-ups[\\s\\S]*?</th>\\s*<td[^>]*>[\\d,]+</td>\\s*<td[^>]*>([^<]+)</td>\\s*<td[^>]*>(£[\\d,.]+)</td>\\s*<td[^>]*>([^<]+)</td>',
+      ).exec(html)!
+      return { budget: m[1]!, committed: Math.round(Number(m[2]!.replace(/[£,]/g, '')) * 100), left: m[3]! }
     }
-    const before = committed(page.text)
-    assert.equal(before.budget, 'Not set')
+    const page = await finance.get('/planning/budget')
+    // The demo's illustrative budget for the line.
+    assert.equal(row(page.text).budget, '£16,000,000.00')
     const year = /href="\/planning\/budget\/lines\/(\d{4})\/special"/.exec(page.text)![1]!
-    const bad = await finance.post(`/planning/budget/lines/${year}/special`, { version: '', budget: '-5' })
+    const form = await finance.get(`/planning/budget/lines/${year}/special`)
+    const version = /name="version" value="(\d+)"/.exec(form.text)![1]!
+    const bad = await finance.post(`/planning/budget/lines/${year}/special`, { version, budget: '-5' })
     assert.equal(bad.status, 400)
     assert.match(bad.text, /The budget must not be negative/)
-    assert.equal((await finance.post(`/planning/budget/lines/${year}/special`, { version: '', budget: '1,000,000' })).status, 303)
-    const after = committed((await finance.get('/planning/budget')).text)
+    assert.equal(
+      (await finance.post(`/planning/budget/lines/${year}/special`, { version, budget: '1,000,000' })).status,
+      303,
+    )
+    const after = row((await finance.get('/planning/budget')).text)
     assert.equal(after.budget, '£1,000,000.00')
     const left = 1_000_000_00 - after.committed
-    assert.equal(after.left, `${left < 0 ? '-' : ''}£${(Math.abs(left) / 100).toLocaleString('en-GB', { minimumFractionDigits: 2 })}`)
-    const stale = await finance.post(`/planning/budget/lines/${year}/special`, { version: '', budget: '2000000' })
+    const gbp = (p: number) =>
+      `${p < 0 ? '-' : ''}£${(Math.abs(p) / 100).toLocaleString('en-GB', { minimumFractionDigits: 2 })}`
+    assert.equal(after.left, gbp(left))
+    const stale = await finance.post(`/planning/budget/lines/${year}/special`, { version, budget: '2000000' })
     assert.equal(stale.status, 409)
     assert.match(stale.text, /the budget now saved is £1,000,000\.00/)
     assert.match(stale.text, /name="budget" type="text" value="2000000"/)
+    // A year with no budget yet for the line: a blank version records a new one.
+    assert.equal((await finance.post(`/planning/budget/lines/2040/post_16`, { version: '', budget: '5' })).status, 303)
     assert.equal((await finance.get(`/planning/budget/lines/${year}/nonsense`)).status, 404)
     assert.ok((await auditActions()).includes('planning.budget.line.save'))
   })

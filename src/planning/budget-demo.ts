@@ -53,6 +53,23 @@ export async function loadBudgetDemo(db: Kysely<DB>, laCode: string, today: stri
         'Illustrative: the deficit brought forward is seed 003’s £34.0m forecast for 2023-24; funding, cost per plan and other spend are not any authority’s figures',
     })
     .execute()
+  // Illustrative budgets per High Needs line, a little short of what the demo's awards commit in total,
+  // as the seeds' High Needs Blocks are.
+  await db
+    .insertInto('hn_line_budget')
+    .values(
+      (
+        [
+          ['mainstream', 7.2],
+          ['special', 16.0],
+          ['independent', 3.5],
+          ['resource_base', 0.75],
+          ['alternative_provision', 0.1],
+          ['post_16', 5.8],
+        ] as const
+      ).map(([line, millions]) => ({ la_code: laCode, financial_year: firstYear, line, budget_pence: m(millions) })),
+    )
+    .execute()
   await db
     .insertInto('hn_scenario')
     .values([

@@ -217,7 +217,7 @@ describe('cluster budgets journey', () => {
       )
       assert.equal(pence(pounds(before[2]!)) - pence(pounds(after[2]!)), difference)
 
-      await clickThrough(page, page.getByRole('link', { name: 'Set budget for Mainstream top-ups' }))
+      await clickThrough(page, page.getByRole('link', { name: 'Change for Mainstream top-ups' }))
       await page.getByLabel(/Budget for/).fill('750000')
       await clickThrough(page, page.getByRole('button', { name: 'Save the budget' }))
       const lines = page.getByRole('table', { name: /Each High Needs line’s budget/ })
