@@ -5,6 +5,7 @@ import helmet from 'helmet'
 import type { Config } from '../../config.ts'
 import type { Actor } from '../actor.ts'
 import type { Database } from '../db/index.ts'
+import { withScope } from '../db/scope.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
 import { log } from '../log.ts'
 import { CsrfError, csrfProtection } from './csrf.ts'
@@ -81,6 +82,11 @@ export function createApp(deps: AppDeps): express.Express {
     res.locals.sectionNav = section
     // Nothing a signed-in person sees may be kept by a browser or proxy cache.
     res.set('Cache-Control', 'no-store')
+    // The rest of a school user's request reaches, in the database too, only their own setting's rows
+    // (a school user without a setting reaches none).
+    if (req.actor?.role === 'school_user') {
+      return withScope({ kind: 'school', settingId: req.actor.settingId ?? '' }, next)
+    }
     next()
   })
 
