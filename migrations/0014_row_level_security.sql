@@ -35,7 +35,8 @@ grant usage, select on all sequences in schema public to opensend_app;
 alter default privileges in schema public grant select, insert, update, delete on tables to opensend_app;
 alter default privileges in schema public grant usage, select on sequences to opensend_app;
 
--- The request's reach. In an initplan, `(select opensend_la_wide())`, each is read once per query.
+-- The request's reach. Written `(select opensend_la_wide())`, each is read once per query (an initplan),
+-- and the `in (select …)` lists below are built once per query too (a hashed subplan), never per row.
 create function opensend_la_wide() returns boolean language sql stable as $$
   select coalesce(current_setting('opensend.scope', true), '') = 'la'
 $$;
@@ -71,65 +72,65 @@ create policy school_scope on placement_consultation
 -- not know). The placement rows read here pass through placement's own policy too.
 alter table child enable row level security, force row level security;
 create policy school_scope on child
-  using ((select opensend_la_wide()) or exists (select 1 from placement p
-    where p.la_code = child.la_code and p.child_id = child.id and p.setting_id = (select opensend_school())));
+  using ((select opensend_la_wide()) or (la_code, id) in (select p.la_code, p.child_id from placement p
+    where p.setting_id = (select opensend_school())));
 
 alter table child_need enable row level security, force row level security;
 create policy school_scope on child_need
-  using ((select opensend_la_wide()) or exists (select 1 from placement p
-    where p.la_code = child_need.la_code and p.child_id = child_need.child_id and p.setting_id = (select opensend_school())));
+  using ((select opensend_la_wide()) or (la_code, child_id) in (select p.la_code, p.child_id from placement p
+    where p.setting_id = (select opensend_school())));
 
 alter table ehc_request enable row level security, force row level security;
 create policy school_scope on ehc_request
-  using ((select opensend_la_wide()) or exists (select 1 from placement p
-    where p.la_code = ehc_request.la_code and p.child_id = ehc_request.child_id and p.setting_id = (select opensend_school())));
+  using ((select opensend_la_wide()) or (la_code, child_id) in (select p.la_code, p.child_id from placement p
+    where p.setting_id = (select opensend_school())));
 
 alter table ehc_plan enable row level security, force row level security;
 create policy school_scope on ehc_plan
-  using ((select opensend_la_wide()) or exists (select 1 from placement p
-    where p.la_code = ehc_plan.la_code and p.child_id = ehc_plan.child_id and p.setting_id = (select opensend_school())));
+  using ((select opensend_la_wide()) or (la_code, child_id) in (select p.la_code, p.child_id from placement p
+    where p.setting_id = (select opensend_school())));
 
 alter table mediation_case enable row level security, force row level security;
 create policy school_scope on mediation_case
-  using ((select opensend_la_wide()) or exists (select 1 from placement p
-    where p.la_code = mediation_case.la_code and p.child_id = mediation_case.child_id and p.setting_id = (select opensend_school())));
+  using ((select opensend_la_wide()) or (la_code, child_id) in (select p.la_code, p.child_id from placement p
+    where p.setting_id = (select opensend_school())));
 
 alter table tribunal_appeal enable row level security, force row level security;
 create policy school_scope on tribunal_appeal
-  using ((select opensend_la_wide()) or exists (select 1 from placement p
-    where p.la_code = tribunal_appeal.la_code and p.child_id = tribunal_appeal.child_id and p.setting_id = (select opensend_school())));
+  using ((select opensend_la_wide()) or (la_code, child_id) in (select p.la_code, p.child_id from placement p
+    where p.setting_id = (select opensend_school())));
 
 -- A complaint about no particular child (child_id null) is the LA's alone.
 alter table complaint enable row level security, force row level security;
 create policy school_scope on complaint
-  using ((select opensend_la_wide()) or exists (select 1 from placement p
-    where p.la_code = complaint.la_code and p.child_id = complaint.child_id and p.setting_id = (select opensend_school())));
+  using ((select opensend_la_wide()) or (la_code, child_id) in (select p.la_code, p.child_id from placement p
+    where p.setting_id = (select opensend_school())));
 
 -- Parts of a record: visible when the record they belong to is (that table's own policy decides).
 alter table panel_case enable row level security, force row level security;
 create policy school_scope on panel_case
-  using ((select opensend_la_wide()) or exists (select 1 from award a where a.la_code = panel_case.la_code and a.id = panel_case.award_id));
+  using ((select opensend_la_wide()) or (la_code, award_id) in (select a.la_code, a.id from award a));
 
 alter table panel_decision enable row level security, force row level security;
 create policy school_scope on panel_decision
-  using ((select opensend_la_wide()) or exists (select 1 from award a where a.la_code = panel_decision.la_code and a.id = panel_decision.award_id));
+  using ((select opensend_la_wide()) or (la_code, award_id) in (select a.la_code, a.id from award a));
 
 alter table advice_request enable row level security, force row level security;
 create policy school_scope on advice_request
-  using ((select opensend_la_wide()) or exists (select 1 from ehc_request r where r.la_code = advice_request.la_code and r.id = advice_request.request_id));
+  using ((select opensend_la_wide()) or (la_code, request_id) in (select r.la_code, r.id from ehc_request r));
 
 alter table casework_exception enable row level security, force row level security;
 create policy school_scope on casework_exception
-  using ((select opensend_la_wide()) or exists (select 1 from ehc_request r where r.la_code = casework_exception.la_code and r.id = casework_exception.request_id));
+  using ((select opensend_la_wide()) or (la_code, request_id) in (select r.la_code, r.id from ehc_request r));
 
 alter table ehc_plan_need enable row level security, force row level security;
 create policy school_scope on ehc_plan_need
-  using ((select opensend_la_wide()) or exists (select 1 from ehc_plan p where p.la_code = ehc_plan_need.la_code and p.id = ehc_plan_need.plan_id));
+  using ((select opensend_la_wide()) or (la_code, plan_id) in (select p.la_code, p.id from ehc_plan p));
 
 alter table annual_review enable row level security, force row level security;
 create policy school_scope on annual_review
-  using ((select opensend_la_wide()) or exists (select 1 from ehc_plan p where p.la_code = annual_review.la_code and p.id = annual_review.plan_id));
+  using ((select opensend_la_wide()) or (la_code, plan_id) in (select p.la_code, p.id from ehc_plan p));
 
 alter table plan_amendment enable row level security, force row level security;
 create policy school_scope on plan_amendment
-  using ((select opensend_la_wide()) or exists (select 1 from ehc_plan p where p.la_code = plan_amendment.la_code and p.id = plan_amendment.plan_id));
+  using ((select opensend_la_wide()) or (la_code, plan_id) in (select p.la_code, p.id from ehc_plan p));
