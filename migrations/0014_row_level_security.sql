@@ -67,6 +67,10 @@ alter table placement_consultation enable row level security, force row level se
 create policy school_scope on placement_consultation
   using ((select opensend_la_wide()) or setting_id = (select opensend_school()));
 
+-- The list of a school's children each policy below reads; without it every school user's query
+-- would scan all of the authority's placements.
+create index placement_setting on placement (setting_id, la_code, child_id);
+
 -- A child's own records: a school's to see while the child has a placement there, past or present
 -- (the services narrow this to the current placement on the clock's date, which the database does
 -- not know). The placement rows read here pass through placement's own policy too.
