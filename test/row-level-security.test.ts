@@ -226,6 +226,29 @@ describe('row-level security: enforced on PostgreSQL', { skip: pgOnly }, () => {
     )
   })
 
+  it('keeps concurrent requests on one pool each to their own reach', async () => {
+    const scopes: DbScope[] = Array.from(
+      { length: 30 },
+      (_, i) => [schoolA(), schoolB(), { kind: 'la' } as const][i % 3]!,
+    )
+    const counts = await Promise.all(
+      scopes.map(scope =>
+        withScope(scope, async () => {
+          const plain = await database.db.selectFrom('child').select('id').execute()
+          const inTransaction = await database.db
+            .transaction()
+            .execute(trx => trx.selectFrom('child').select('id').execute())
+          return [plain.length, inTransaction.length]
+        }),
+      ),
+    )
+    const expected = { school: { [fixture.settings.schoolA]: 3, [fixture.settings.schoolB]: 2 }, la: 5 }
+    scopes.forEach((scope, i) => {
+      const n = scope.kind === 'school' ? expected.school[scope.settingId] : expected.la
+      assert.deepEqual(counts[i], [n, n])
+    })
+  })
+
   it('shows nothing to a connection that has not said whose request it serves', async () => {
     const n = await database.db.transaction().execute(async trx => {
       await sql`select set_config('opensend.scope', '', true)`.execute(trx)
