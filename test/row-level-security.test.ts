@@ -117,17 +117,26 @@ describe('row-level security: enforced on PostgreSQL', { skip: pgOnly }, () => {
   const schoolA = (): DbScope => ({ kind: 'school', settingId: fixture.settings.schoolA })
   const schoolB = (): DbScope => ({ kind: 'school', settingId: fixture.settings.schoolB })
 
-  it('runs the application as a role that is neither a superuser nor the owner of any table', async () => {
-    const me = await sql<{ user: string; superuser: boolean; bypass: boolean; owned: number; session: string }>`
-      select current_user as user, r.rolsuper as superuser, r.rolbypassrls as bypass, session_user as session,
-        (select count(*)::int from pg_tables t where t.schemaname = 'public' and t.tableowner = current_user) as owned
-      from pg_roles r where r.rolname = current_user`.execute(database.db)
-    assert.deepEqual(me.rows[0], { user: APP_ROLE, superuser: false, bypass: false, owned: 0, session: 'postgres' })
+  it('runs web requests as a role that is neither a superuser nor the owner of any table', async () => {
+    for (const scope of [{ kind: 'la' } as const, schoolA()]) {
+      const me = await withScope(scope, () =>
+        sql<{ user: string; superuser: boolean; bypass: boolean; owned: number; session: string }>`
+          select current_user as user, r.rolsuper as superuser, r.rolbypassrls as bypass, session_user as session,
+            (select count(*)::int from pg_tables t where t.schemaname = 'public' and t.tableowner = current_user) as owned
+          from pg_roles r where r.rolname = current_user`.execute(database.db),
+      )
+      assert.deepEqual(me.rows[0], { user: APP_ROLE, superuser: false, bypass: false, owned: 0, session: 'postgres' })
+    }
     const owners = await sql<{ owner: string }>`
       select distinct tableowner as owner from pg_tables where schemaname = 'public'`.execute(database.db)
-    assert.ok(!owners.rows.some(r => r.owner === APP_ROLE))
-    // Migrations, and only they, run as the owner.
-    const owner = await asOwner(() => sql<{ user: string }>`select current_user as user`.execute(database.db))
+    assert.deepEqual(
+      owners.rows.map(r => r.owner),
+      ['postgres'],
+    )
+    // Outside a web request (migrations, the command line, jobs), and by asOwner inside one, the owner.
+    const owner = await withScope({ kind: 'la' }, () =>
+      asOwner(() => sql<{ user: string }>`select current_user as user`.execute(database.db)),
+    )
     assert.equal(owner.rows[0]!.user, 'postgres')
   })
 
@@ -250,12 +259,14 @@ describe('row-level security: enforced on PostgreSQL', { skip: pgOnly }, () => {
   })
 
   it('shows nothing to a connection that has not said whose request it serves', async () => {
-    const n = await database.db.transaction().execute(async trx => {
-      await sql`select set_config('opensend.scope', '', true)`.execute(trx)
-      return (await sql<{ n: number }>`select count(*)::int as n from child`.execute(trx)).rows[0]!.n
-    })
+    const n = await withScope({ kind: 'la' }, () =>
+      database.db.transaction().execute(async trx => {
+        await sql`select set_config('opensend.scope', '', true)`.execute(trx)
+        return (await sql<{ n: number }>`select count(*)::int as n from child`.execute(trx)).rows[0]!.n
+      }),
+    )
     assert.equal(n, 0)
-    const all = await database.db.selectFrom('child').select('id').execute()
+    const all = await withScope({ kind: 'la' }, () => database.db.selectFrom('child').select('id').execute())
     assert.equal(all.length, 5)
   })
 
@@ -268,7 +279,9 @@ describe('row-level security: enforced on PostgreSQL', { skip: pgOnly }, () => {
     // A route with the bug: every child, no filter, no authorisation.
     const buggy = express.Router()
     buggy.get('/every-child', async (_req, res) => {
-      res.json((await database.db.selectFrom('child').select('id').execute()).map(c => c.id))
+      const { rows } = await sql<{ user: string }>`select current_user as user`.execute(database.db)
+      const children = await database.db.selectFrom('child').select('id').execute()
+      res.json({ user: rows[0]!.user, children: children.map(c => c.id) })
     })
     const app = createApp({
       config,
@@ -277,8 +290,14 @@ describe('row-level security: enforced on PostgreSQL', { skip: pgOnly }, () => {
       loadActor: (userId, ip) => accounts.loadActor(userId, ip),
       modules: [signInWeb(config, accounts, sessions, null), { router: buggy }],
     })
-    const seen = async (username: string) =>
-      new Set(((await (await signedIn(app, username)).get('/every-child')).body as string[]).sort())
+    const seen = async (username: string) => {
+      const { user, children } = (await (await signedIn(app, username)).get('/every-child')).body as {
+        user: string
+        children: string[]
+      }
+      assert.equal(user, APP_ROLE)
+      return new Set(children)
+    }
     const { ada, ben, cara, eve } = fixture.children
     assert.deepEqual(await seen('senco.a'), new Set([ada, ben, cara]))
     assert.deepEqual(await seen('senco.b'), new Set([cara, eve]))

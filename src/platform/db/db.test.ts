@@ -7,7 +7,6 @@ import { sql } from 'kysely'
 import { freshDatabase } from '../../../test/support/database.ts'
 import { createDb, type Database } from './index.ts'
 import { migrate, readMigrations } from './migrate.ts'
-import { asOwner } from './scope.ts'
 
 let database: Database
 before(async () => {
@@ -42,12 +41,9 @@ describe(`database layer (${process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite
       .insertInto('audit_event')
       .values({ la_code: '999', action: 'test.event', details: '{}' })
       .execute()
-    // As the owner: on PostgreSQL the application's own role may not even truncate it.
-    await asOwner(async () => {
-      await assert.rejects(() => sql`update audit_event set action = 'changed'`.execute(database.db), /append-only/)
-      await assert.rejects(() => sql`delete from audit_event`.execute(database.db), /append-only/)
-      await assert.rejects(() => sql`truncate audit_event`.execute(database.db), /append-only/)
-    })
+    await assert.rejects(() => sql`update audit_event set action = 'changed'`.execute(database.db), /append-only/)
+    await assert.rejects(() => sql`delete from audit_event`.execute(database.db), /append-only/)
+    await assert.rejects(() => sql`truncate audit_event`.execute(database.db), /append-only/)
     const rows = await database.db
       .selectFrom('audit_event')
       .select('action')
@@ -57,8 +53,7 @@ describe(`database layer (${process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite
   })
 
   it('never lets another query land inside an open transaction', async () => {
-    // Made by the owner, as a migration would: the application role creates no tables.
-    await asOwner(() => sql`create table tx_probe (n int)`.execute(database.db))
+    await sql`create table tx_probe (n int)`.execute(database.db)
     let inside!: () => void
     const opened = new Promise<void>(resolve => (inside = resolve))
     const transaction = database.db

@@ -47,10 +47,10 @@ async function openPostgres(connectionString: string, poolSize = 10): Promise<Da
   // An idle connection the server ends (a restart, a failover, an administrator) is replaced on the
   // next query; without a listener its error would be uncaught and stop the process.
   pool.on('error', error => log.warn('database connection lost', { code: (error as { code?: string }).code }))
-  // Queries run as the application role under row-level security (src/platform/db/scope.ts); this first
-  // one as the owner, since on a new database the role and its grants come with the migrations.
+  // Web requests' queries run as the application role under row-level security; everything else as
+  // the login role (src/platform/db/scope.ts).
   const db = new Kysely<DB>({ dialect: new ScopedPostgresDialect({ pool }) })
-  await asOwner(() => sql`select 1`.execute(db))
+  await sql`select 1`.execute(db)
   return { db, kind: 'postgres', close: () => db.destroy() }
 }
 

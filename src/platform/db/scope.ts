@@ -10,28 +10,32 @@ import {
 
 // Whose request a query serves, told to PostgreSQL so that row-level security (migration 0014) can
 // hold even where a service forgets a filter. See docs/decisions/0014-row-level-security.md.
-//   la     — LA staff, and the system itself (CLI commands, imports, jobs, the demo loader): every row
-//   school — a school user: only their own setting's rows and the records of children placed there
-//   owner  — migrations and maintenance (ANALYZE): the login role that owns the tables
+//   la     — a web request by LA staff (or by no one yet: sign-in): every row, as the application role
+//   school — a web request by a school user: only their setting's rows and the records of children
+//            placed there, as the application role
+//   owner  — everything outside a web request (migrations, CLI commands, imports and generators run
+//            from the command line, the demo loader, background jobs): every row, as the login role
+//            that owns the tables
 export type DbScope = { kind: 'la' } | { kind: 'school'; settingId: string } | { kind: 'owner' }
 
-/** The role the application's queries run as: it owns nothing and is not a superuser. */
+/** The role web requests' queries run as: it owns nothing and is not a superuser. */
 export const APP_ROLE = 'opensend_app'
 
-const LA_WIDE: DbScope = { kind: 'la' }
+const OWNER: DbScope = { kind: 'owner' }
 const storage = new AsyncLocalStorage<DbScope>()
 
-/** Runs `fn` (and everything it starts) with the given reach; outside any scope a query is LA-wide. */
+/** Runs `fn` (and everything it starts) with the given reach; outside any scope a query runs as the owner. */
 export function withScope<T>(scope: DbScope, fn: () => T): T {
   return storage.run(scope, fn)
 }
 
+/** For what only the owner may do (migrations, ANALYZE), even from inside a web request. */
 export function asOwner<T>(fn: () => T): T {
-  return withScope({ kind: 'owner' }, fn)
+  return withScope(OWNER, fn)
 }
 
 export function currentScope(): DbScope {
-  return storage.getStore() ?? LA_WIDE
+  return storage.getStore() ?? OWNER
 }
 
 function settingsFor(scope: DbScope): [role: string, scope: string, settingId: string] {

@@ -42,6 +42,9 @@ export function createApp(deps: AppDeps): express.Express {
   views.addGlobal('mediationAdviser', config.mediationAdviser)
   views.addGlobal('demo', config.demo)
 
+  // Every query a web request makes runs as the application role (migration 0014), LA-wide until a
+  // school user is known (below).
+  app.use((_req, _res, next) => withScope({ kind: 'la' }, next))
   app.use((req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString('base64')
     next()
