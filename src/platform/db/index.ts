@@ -1,11 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import { Kysely, sql } from 'kysely'
 import pg from 'pg'
 import type { DB } from '../../schema.ts'
 import { log } from '../log.ts'
 import { PGliteDialect } from './pglite-dialect.ts'
+import { asOwner, ScopedPostgresDialect } from './scope.ts'
 
 export type DatabaseKind = 'pglite' | 'postgres'
 
@@ -46,7 +47,9 @@ async function openPostgres(connectionString: string, poolSize = 10): Promise<Da
   // An idle connection the server ends (a restart, a failover, an administrator) is replaced on the
   // next query; without a listener its error would be uncaught and stop the process.
   pool.on('error', error => log.warn('database connection lost', { code: (error as { code?: string }).code }))
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  // Web requests' queries run as the application role under row-level security; everything else as
+  // the login role (src/platform/db/scope.ts).
+  const db = new Kysely<DB>({ dialect: new ScopedPostgresDialect({ pool }) })
   await sql`select 1`.execute(db)
   return { db, kind: 'postgres', close: () => db.destroy() }
 }
@@ -121,5 +124,8 @@ function isRunning(pid: number): boolean {
  * the planner blind (a child search measured 400 ms before and 17 ms after).
  */
 export async function analyze(db: Kysely<DB>, tables: (keyof DB)[] = []): Promise<void> {
-  await (tables.length ? sql`analyze ${sql.join(tables.map(t => sql.table(t)))}` : sql`analyze`).execute(db)
+  // Only a table's owner may analyze it.
+  await asOwner(() =>
+    (tables.length ? sql`analyze ${sql.join(tables.map(t => sql.table(t)))}` : sql`analyze`).execute(db),
+  )
 }

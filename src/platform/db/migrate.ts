@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../../schema.ts'
+import { asOwner } from './scope.ts'
 
 export const migrationsDir = fileURLToPath(new URL('../../../migrations/', import.meta.url))
 
@@ -27,11 +28,16 @@ export function readMigrations(dir = migrationsDir): Migration[] {
 // Arbitrary constant: every opensend process migrating the same server waits on this lock.
 const MIGRATION_LOCK = 4_270_331
 
-// Forward-only: an applied migration whose file has since changed is an error, never re-run.
+// Forward-only: an applied migration whose file has since changed is an error, never re-run. Runs as
+// the tables' owner, not as the application role (migration 0014).
 export async function migrate(
   db: Kysely<DB>,
   migrations = readMigrations(),
 ): Promise<{ applied: string[]; level: number }> {
+  return asOwner(() => runMigrations(db, migrations))
+}
+
+async function runMigrations(db: Kysely<DB>, migrations: Migration[]): Promise<{ applied: string[]; level: number }> {
   return db.connection().execute(async conn => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn)
     try {

@@ -5,6 +5,7 @@ import helmet from 'helmet'
 import type { Config } from '../../config.ts'
 import type { Actor } from '../actor.ts'
 import type { Database } from '../db/index.ts'
+import { withScope } from '../db/scope.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
 import { log } from '../log.ts'
 import { CsrfError, csrfProtection } from './csrf.ts'
@@ -41,6 +42,9 @@ export function createApp(deps: AppDeps): express.Express {
   views.addGlobal('mediationAdviser', config.mediationAdviser)
   views.addGlobal('demo', config.demo)
 
+  // Every query a web request makes runs as the application role (migration 0014), LA-wide until a
+  // school user is known (below).
+  app.use((_req, _res, next) => withScope({ kind: 'la' }, next))
   app.use((req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString('base64')
     next()
@@ -81,6 +85,11 @@ export function createApp(deps: AppDeps): express.Express {
     res.locals.sectionNav = section
     // Nothing a signed-in person sees may be kept by a browser or proxy cache.
     res.set('Cache-Control', 'no-store')
+    // The rest of a school user's request reaches, in the database too, only their own setting's rows
+    // (a school user without a setting reaches none).
+    if (req.actor?.role === 'school_user') {
+      return withScope({ kind: 'school', settingId: req.actor.settingId ?? '' }, next)
+    }
     next()
   })
 
