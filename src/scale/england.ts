@@ -49,7 +49,7 @@ export const SEN_SUPPORT_PER_PLAN = 2
 
 /** Where a resumed run finds its options and the indexes it set aside. */
 const MARKER = 'scale.england'
-const INDEXES = 'scale.england.indexes'
+const INDEXES = 'scale.england.set-aside'
 
 /** The tables the generator writes, in the order their rows can go in. */
 export const ENGLAND_TABLES = [
@@ -532,10 +532,13 @@ async function loadAuthority(db: Kysely<DB>, rows: AuthorityRows): Promise<void>
     await insertAll(trx, 'special_school_band', rows.special_school_band)
     await insertAll(trx, 'award', rows.award)
     // A plan names the request that led to it and the request names its plan: each pair goes in one
-    // statement, whose foreign keys are checked when the statement ends.
+    // statement, so the load also works with the foreign keys in place (checked when a statement ends).
     const requestOf = new Map<string, Row>()
     const others: Row[] = []
-    for (const r of rows.ehc_request) r.plan_id ? requestOf.set(r.plan_id as string, r) : others.push(r)
+    for (const r of rows.ehc_request) {
+      if (r.plan_id) requestOf.set(r.plan_id as string, r)
+      else others.push(r)
+    }
     for (let i = 0; i < rows.ehc_plan.length; i += CHUNK) {
       const plans = rows.ehc_plan.slice(i, i + CHUNK)
       const requests = plans.flatMap(p => (p.request_id ? [requestOf.get(p.id as string)!] : []))
@@ -548,17 +551,26 @@ async function loadAuthority(db: Kysely<DB>, rows: AuthorityRows): Promise<void>
 }
 
 // ---------------------------------------------------------------------------------------------
-// Indexes: set aside while loading, built once at the end
+// Indexes and foreign keys: set aside while loading, built and checked once at the end. Row by row,
+// a foreign key check is a query per row, planned while its table was still small (a sequential
+// scan), and a secondary index is a write per row; at the end each is one pass over the table.
 
-async function secondaryIndexes(db: Kysely<DB>): Promise<{ name: string; definition: string }[]> {
+type SetAside = { kind: 'index' | 'foreign key'; table: string; name: string; definition: string }
+
+async function setAsideNow(db: Kysely<DB>): Promise<SetAside[]> {
   // Indexes that back a primary key or unique constraint stay: the constraints need them.
-  const { rows } = await sql<{ name: string; definition: string }>`
-    select i.indexname as name, i.indexdef as definition
+  const { rows } = await sql<SetAside>`
+    select 'index' as kind, i.tablename as table, i.indexname as name, i.indexdef as definition
     from pg_indexes i
     join pg_class c on c.relname = i.indexname and c.relnamespace = 'public'::regnamespace
     where i.schemaname = 'public' and i.tablename in (${sql.join([...ENGLAND_TABLES])})
       and not exists (select 1 from pg_constraint k where k.conindid = c.oid)
-    order by i.indexname`.execute(db)
+    union all
+    select 'foreign key', t.relname, k.conname, pg_get_constraintdef(k.oid)
+    from pg_constraint k join pg_class t on t.oid = k.conrelid
+    where k.contype = 'f' and t.relnamespace = 'public'::regnamespace
+      and t.relname in (${sql.join([...ENGLAND_TABLES])})
+    order by 1, 2, 3`.execute(db)
   return rows
 }
 
@@ -572,19 +584,33 @@ async function setMeta(db: Kysely<DB>, key: string, value: unknown): Promise<voi
     on conflict (key) do update set value = excluded.value, updated_at = now()`.execute(db)
 }
 
-async function dropIndexes(db: Kysely<DB>): Promise<void> {
-  const found = await secondaryIndexes(db)
-  const kept = (await meta<{ name: string; definition: string }[]>(db, INDEXES)) ?? []
-  const all = [...kept, ...found.filter(f => !kept.some(k => k.name === f.name))]
-  // Written down before anything is dropped, so an interrupted run can still build them all.
-  await setMeta(db, INDEXES, all)
-  for (const index of found) await sql`drop index ${sql.id(index.name)}`.execute(db)
+const same = (a: SetAside, b: SetAside) => a.kind === b.kind && a.table === b.table && a.name === b.name
+
+async function setAside(db: Kysely<DB>): Promise<void> {
+  const found = await setAsideNow(db)
+  const kept = (await meta<SetAside[]>(db, INDEXES)) ?? []
+  // Written down before anything is dropped, so an interrupted run can still put them all back.
+  await setMeta(db, INDEXES, [...kept, ...found.filter(f => !kept.some(k => same(k, f)))])
+  for (const item of found) {
+    if (item.kind === 'index') await sql`drop index ${sql.id(item.name)}`.execute(db)
+    else await sql`alter table ${sql.table(item.table)} drop constraint ${sql.id(item.name)}`.execute(db)
+  }
 }
 
-async function buildIndexes(db: Kysely<DB>): Promise<void> {
-  const kept = (await meta<{ name: string; definition: string }[]>(db, INDEXES)) ?? []
-  const present = new Set((await secondaryIndexes(db)).map(i => i.name))
-  for (const index of kept) if (!present.has(index.name)) await sql.raw(index.definition).execute(db)
+async function putBack(db: Kysely<DB>, log: (line: string) => void): Promise<void> {
+  const kept = (await meta<SetAside[]>(db, INDEXES)) ?? []
+  const present = await setAsideNow(db)
+  for (const item of kept) {
+    if (present.some(p => same(p, item))) continue
+    const started = Date.now()
+    if (item.kind === 'index') await sql.raw(item.definition).execute(db)
+    else {
+      await sql`alter table ${sql.table(item.table)} add constraint ${sql.id(item.name)} ${sql.raw(item.definition)}`.execute(
+        db,
+      )
+    }
+    log(`${item.kind} ${item.name}: ${Date.now() - started} ms`)
+  }
   await sql`delete from app_meta where key = ${INDEXES}`.execute(db)
 }
 
@@ -632,7 +658,7 @@ export async function generateEngland(db: Kysely<DB>, options: EnglandOptions): 
 
   const spec = demoMatrix()
   const agreer = await new AccountService(db, authorities[0]?.laCode ?? '000').systemActor()
-  await dropIndexes(db)
+  await setAside(db)
 
   const rows: Record<string, number> = Object.fromEntries(ENGLAND_TABLES.map(t => [t, 0]))
   let generateMs = 0
@@ -662,9 +688,9 @@ export async function generateEngland(db: Kysely<DB>, options: EnglandOptions): 
     )
   }
 
-  let t = Date.now()
-  log('building indexes')
-  await buildIndexes(db)
+  const t = Date.now()
+  log('building indexes and checking foreign keys')
+  await putBack(db, log)
   await sql`analyze`.execute(db)
   const indexMs = Date.now() - t
   return {
