@@ -291,8 +291,12 @@ const base = `http://127.0.0.1:${port}`
 const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
   cwd: root,
   env: { ...env, PORT: String(port) },
-  stdio: ['ignore', 'ignore', 'inherit'],
+  stdio: ['ignore', 'ignore', 'pipe'],
 })
+// Kept to show if the server fails to start; afterwards, requests abandoned when the time is up can
+// fail as the server stops, which is not the load's doing.
+let serverLog = ''
+server.stderr.on('data', chunk => (serverLog = (serverLog + chunk).slice(-20_000)))
 // The embedded database is removed only once the server has closed it.
 const stop = async () => {
   if (server.exitCode === null) {
@@ -305,7 +309,7 @@ const stop = async () => {
 try {
   const started = Date.now()
   for (;;) {
-    if (server.exitCode !== null) throw new Error(`the server stopped (exit ${server.exitCode})`)
+    if (server.exitCode !== null) throw new Error(`the server stopped (exit ${server.exitCode}):\n${serverLog}`)
     if (Date.now() - started > 180_000) throw new Error('the server did not start within 3 minutes')
     try {
       if ((await fetch(`${base}/health`)).ok) break

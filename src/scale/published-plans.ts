@@ -7,9 +7,10 @@ import { readPublishedFile } from '../insight/published-import.ts'
 // reader benchmarking imports with). The England generator sizes every authority from these figures.
 
 /** The 2025 release: January 2025 is the latest census it holds (../shared/data/SOURCES.md). */
-export const DEFAULT_RELEASE = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../shared/data/education-health-and-care-plans_2025.zip',
+export const DEFAULT_RELEASE = path.join(
+  process.env.OPENSEND_SHARED_DATA ??
+    path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/data'),
+  'education-health-and-care-plans_2025.zip',
 )
 
 export type PublishedAuthority = { laCode: string; name: string; plans: number; january: number }
