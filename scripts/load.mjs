@@ -24,12 +24,15 @@ const { values } = parseArgs({
     la: { type: 'string', default: '886' },
     connections: { type: 'string', default: '50' },
     duration: { type: 'string', default: '60' },
+    // Requests a second per user; unset, each user sends the next request as soon as the last is answered.
+    rate: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 })
 const databaseUrl = values['database-url']
 const connections = Number(values.connections)
 const duration = Number(values.duration)
+const rate = values.rate ? Number(values.rate) : undefined
 const say = values.json ? () => {} : (...args) => console.error(...args)
 
 // On the demo, its own users; on a generated database (which has none that can sign in), the same
@@ -229,6 +232,7 @@ async function run() {
     url: base,
     connections,
     duration,
+    ...(rate ? { connectionRate: rate } : {}),
     // Each connection is one signed-in user working through their own requests.
     setupClient: client => client.setRequests(workload(sessions[next++ % sessions.length])),
     requests: workload(sessions[0]),
@@ -240,6 +244,10 @@ async function run() {
     byKind.get(kind).push(ms)
     statuses.set(status, (statuses.get(status) ?? 0) + 1)
   })
+  const failures = new Map()
+  instance.on('reqError', error =>
+    failures.set(error.code ?? error.message, (failures.get(error.code ?? error.message) ?? 0) + 1),
+  )
   const result = await instance
   const after = loadavg()
 
@@ -253,16 +261,19 @@ async function run() {
   const total = latencies.length + result.errors + result.timeouts
   const overall = summary(latencies)
   const report = {
-    bench: databaseUrl ? `load-england-${values.la}` : 'load-demo',
+    bench: `${databaseUrl ? `load-england-${values.la}` : 'load-demo'}${rate ? `-${rate}-per-s` : ''}`,
     database: databaseUrl ? 'postgresql' : 'pglite',
     connections,
     duration_s: duration,
+    requests_per_user_per_s: rate ?? 'as fast as answered',
     requests: total,
     rps: Math.round(total / duration),
     p50_ms: overall.p50,
     p95_ms: overall.p95,
     p99_ms: overall.p99,
     errors,
+    timeouts: result.timeouts,
+    socket_errors: Object.fromEntries(failures),
     error_rate: total ? Number((errors / total).toFixed(4)) : 0,
     statuses: Object.fromEntries(statuses),
     by_kind: Object.fromEntries([...byKind].map(([kind, list]) => [kind, summary(list)])),
