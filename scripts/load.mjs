@@ -100,8 +100,8 @@ async function signIn(username) {
   })
   if (done.status !== 303) throw new Error(`${username} could not sign in (${done.status})`)
   cookie = cookieOf(done) ?? cookie
-  // A new session has a new token: read it from a page with a form.
-  const csrf = csrfOf(await (await fetch(`${base}/children`, { headers: { cookie } })).text())
+  // A new session has a new token: read it from a page (the sign-out form on every page carries it).
+  const csrf = csrfOf(await (await fetch(`${base}/`, { headers: { cookie } })).text())
   if (!csrf) throw new Error(`${username}: no CSRF token after signing in`)
   return { username, cookie, csrf }
 }
@@ -257,8 +257,9 @@ async function run() {
     return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) }
   }
   const failed = [...statuses].filter(([code]) => code >= 400).reduce((n, [, count]) => n + count, 0)
-  const errors = failed + result.errors + result.timeouts
-  const total = latencies.length + result.errors + result.timeouts
+  // autocannon counts a timeout among its errors too.
+  const errors = failed + result.errors
+  const total = latencies.length + result.errors
   const overall = summary(latencies)
   const report = {
     bench: `${databaseUrl ? `load-england-${values.la}` : 'load-demo'}${rate ? `-${rate}-per-s` : ''}`,
