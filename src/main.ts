@@ -23,6 +23,7 @@ import { createOidcClient } from './platform/http/oidc.ts'
 import { log, setLogLevel } from './platform/log.ts'
 import { systemClock } from './platform/time/clock.ts'
 import { FORECAST_USAGE, forecastCommand } from './planning/forecast-cli.ts'
+import { GENERATE_USAGE, generateCommand } from './scale/england-cli.ts'
 import { loadSufficiencyDemo } from './planning/sufficiency-demo.ts'
 import { loadBudgetDemo } from './planning/budget-demo.ts'
 
@@ -40,6 +41,7 @@ Commands:
   user add <username> --role ROLE --name NAME [--email EMAIL] [--urn URN]
                         add a person's account; a password, if any, is read from OPENSEND_PASSWORD
 ${FORECAST_USAGE}
+${GENERATE_USAGE}
   help                  show this message
 
 Settings come from environment variables; see the README.`
@@ -277,6 +279,8 @@ export async function main(argv: string[]): Promise<number> {
       return addUser(config, args)
     case 'forecast':
       return forecastCommand(args)
+    case 'generate':
+      return generateCommand(args)
     default:
       console.error(`Unknown command: ${command} ${args.join(' ')}\n\n${USAGE}`)
       return 1

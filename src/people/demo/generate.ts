@@ -8,7 +8,17 @@ import { NAME_GROUPS, SCHOOL_NAME_ENDINGS, SCHOOL_NAME_STARTS, SENCOS, STAFF } f
 // A synthetic local authority shaped on Dudley's published figures (see dudley-profile.json):
 // pure functions of the options, so the same options always give the same rows.
 
-export type DemoSpec = { laCode: string; asAt: string; scale: number; seed: number }
+export type DemoSpec = {
+  laCode: string
+  asAt: string
+  scale: number
+  seed: number
+  /** Counts to make instead of Dudley's at `scale` (the England generator sizes each authority from its own figures). */
+  ehcp?: number
+  senSupport?: number
+  /** Localities instead of Dudley's townships. */
+  localities?: readonly { code: string; name: string }[]
+}
 
 export type DemoLocality = { la_code: string; code: string; name: string }
 export type DemoSetting = {
@@ -410,7 +420,13 @@ const SETTING_PLANS: readonly SettingPlan[] = [
 
 type Setting = DemoSetting & { weight: number; establishment: number | null; resourcedLeft: number }
 
-function buildSettings(rng: Random, ids: Random, laCode: string, scale: number): Setting[] {
+function buildSettings(
+  rng: Random,
+  ids: Random,
+  laCode: string,
+  scale: number,
+  localities: readonly { code: string }[],
+): Setting[] {
   // Joins that double a letter ('Quill' + 'ley') read badly, so they are left out.
   const stems = rng.shuffle(
     SCHOOL_NAME_STARTS.flatMap(start =>
@@ -445,7 +461,7 @@ function buildSettings(rng: Random, ids: Random, laCode: string, scale: number):
     }
   }
   const inArea = rng.shuffle(settings.filter(s => !s.out_of_area))
-  inArea.forEach((setting, i) => (setting.locality_code = LOCALITIES[i % LOCALITIES.length]!.code))
+  inArea.forEach((setting, i) => (setting.locality_code = localities[i % localities.length]!.code))
   return settings
 }
 
@@ -809,13 +825,13 @@ export function generateDemo(spec: DemoSpec): DemoAuthority {
   // Ids come from a stream of their own: they depend only on how many rows come before, not on the draws.
   const ids = new Random(seed ^ 0x5bd1e995)
 
-  const localities = LOCALITIES.map(l => ({ la_code: laCode, code: l.code, name: l.name }))
-  const settings = buildSettings(rng, ids, laCode, scale)
+  const localities = (spec.localities ?? LOCALITIES).map(l => ({ la_code: laCode, code: l.code, name: l.name }))
+  const settings = buildSettings(rng, ids, laCode, scale, localities)
   const authority = new Authority(rng, settings, asAt)
 
   const drafts = rng.shuffle([
-    ...ehcpDrafts(rng, authority, Math.round(scale * ehcpCaseloadAt(asAt))),
-    ...senSupportDrafts(rng, authority, Math.round(scale * SEN_SUPPORT_AT_SCALE_1)),
+    ...ehcpDrafts(rng, authority, spec.ehcp ?? Math.round(scale * ehcpCaseloadAt(asAt))),
+    ...senSupportDrafts(rng, authority, spec.senSupport ?? Math.round(scale * SEN_SUPPORT_AT_SCALE_1)),
   ])
   const plans = drafts.filter(d => d.status === 'ehcp')
   assignPlanStarts(rng, plans, asAt)
