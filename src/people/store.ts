@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type SelectQueryBuilder } from 'kysely'
 import type { DB } from '../schema.ts'
+import { prefixRange } from './rules/name-search.ts'
 
 // The only code that reads or writes the people tables. Every query is scoped to one local authority.
 
@@ -77,11 +78,12 @@ export class PeopleStore {
             eb('child.local_id', '=', q),
             eb.and(
               words.map(word => {
-                const prefix = `${escapeLike(word)}%`
-                return eb.or([
-                  eb(sql`lower(child.first_name)`, 'like', prefix),
-                  eb(sql`lower(child.last_name)`, 'like', prefix),
-                ])
+                // A prefix as a range of the stored lower-case keys: the range operators are leakproof,
+                // so the name indexes are used beneath row-level security (migration 0018).
+                const [from, to] = prefixRange(word)
+                const startsWith = (key: 'child.first_name_key' | 'child.last_name_key') =>
+                  to === null ? eb(key, sql`~>=~`, from) : eb.and([eb(key, sql`~>=~`, from), eb(key, sql`~<~`, to)])
+                return eb.or([startsWith('child.first_name_key'), startsWith('child.last_name_key')])
               }),
             ),
           ]),

@@ -48,6 +48,9 @@ export interface ChildTable {
   version: Generated<number>
   created_at: Generated<Timestamp>
   updated_at: Generated<Timestamp>
+  /** lower(first_name) and lower(last_name), kept by the database for name search (migration 0018). */
+  first_name_key: ColumnType<string, never, never>
+  last_name_key: ColumnType<string, never, never>
 }
 
 export interface ChildNeedTable {
