@@ -5,6 +5,7 @@ import type { PublishedTables } from './insight/published-tables.ts'
 import type { ModerationTables } from './moderation/tables.ts'
 import type { PeopleTables } from './people/tables.ts'
 import type { PlanningMoneyTables } from './planning/budget-tables.ts'
+import type { ProgrammeTables } from './programme/tables.ts'
 import type { AuditTables } from './platform/audit/tables.ts'
 import type { PlatformTables } from './platform/db/tables.ts'
 import type { SessionTables } from './platform/http/tables.ts'
@@ -21,4 +22,5 @@ export interface DB
     CaseworkTables,
     DisputeTables,
     PublishedTables,
-    PlanningMoneyTables {}
+    PlanningMoneyTables,
+    ProgrammeTables {}
