@@ -45,6 +45,8 @@ import { peopleWeb } from './people/web.ts'
 import { ForecastService } from './planning/forecast-service.ts'
 import { forecastWeb } from './planning/forecast-web.ts'
 import { SufficiencyService } from './planning/sufficiency.ts'
+import { ProgrammeService } from './programme/service.ts'
+import { programmeWeb } from './programme/web.ts'
 import { BudgetService } from './planning/budget-service.ts'
 import { budgetWeb } from './planning/budget-web.ts'
 import { ReserveService } from './planning/reserve-service.ts'
@@ -73,6 +75,7 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
   const awards = new AwardService(db, config.laCode, clock)
   const dashboards = new DashboardService(db, config.laCode, clock)
   const forecasts = new ForecastService(db, config.laCode, clock)
+  const programme = new ProgrammeService(db, config.laCode, clock, dashboards)
   const app = createApp({
     config,
     database,
@@ -113,6 +116,7 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
         new ReserveService(db, config.laCode),
       ),
       clusterWeb(new ClusterService(db, config.laCode, clock)),
+      programmeWeb(programme),
       auditWeb(db, config.laCode),
     ],
   })

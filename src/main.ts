@@ -26,6 +26,7 @@ import { FORECAST_USAGE, forecastCommand } from './planning/forecast-cli.ts'
 import { GENERATE_USAGE, generateCommand } from './scale/england-cli.ts'
 import { loadSufficiencyDemo } from './planning/sufficiency-demo.ts'
 import { loadBudgetDemo } from './planning/budget-demo.ts'
+import { loadProgrammeDemo } from './programme/demo.ts'
 
 const USAGE = `Usage: opensend <command>
 
@@ -71,6 +72,8 @@ async function seed(config: Config, database: Database): Promise<void> {
   const specialSchools = await loadSufficiencyDemo(database.db, config.laCode)
   // Seed 004's DSG table, seed 001's reserve plan and illustrative High Needs assumptions.
   const planningMoney = await loadBudgetDemo(database.db, config.laCode, systemClock.today())
+  // Seed 003's DBV plan and a WSoA with seed 004's shape.
+  const programme = await loadProgrammeDemo(database.db, config.laCode, systemClock.today())
   log.info('demo authority loaded', {
     ...counts,
     matrixVersion,
@@ -78,6 +81,7 @@ async function seed(config: Config, database: Database): Promise<void> {
     casework,
     specialSchools,
     planningMoney,
+    programme,
     ms: Date.now() - started,
   })
 }

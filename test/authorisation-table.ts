@@ -277,6 +277,13 @@ export const TABLE: Row[] = [
   // Cluster budgets (src/planning/cluster*): LA staff see every cluster; a school user sees and records for
   // the cluster their school hosts (Northtown, hosted by School A), and another is not found. The formula
   // is the finance officer's and LA admin's. The harmless POSTs send nothing: the validation answer.
+  // The improvement programme (src/programme/): the SEND manager and LA admin keep it, other LA staff read it.
+  row('GET /programme',                                       200, 200, 200, 200, 200, 403, 303),
+  row('GET /programme/areas/:areaId',                         200, 200, 200, 200, 200, 403, 303),
+  row('GET /programme/actions/:actionId',                     200, 200, 200, 200, 200, 403, 303),
+  row('POST /programme/actions/:actionId',                    400, 400, 403, 403, 403, 403, 303),
+  row('GET /programme/items/:itemId',                         200, 200, 200, 200, 200, 403, 303),
+  row('POST /programme/items/:itemId',                        400, 400, 403, 403, 403, 403, 303),
   row('GET /planning/clusters',                               200, 200, 403, 403, 200, 200, 303),
   row('POST /planning/clusters/formula',                      400, 403, 403, 403, 400, 403, 303),
   row('POST /planning/clusters/count',                        303, 403, 403, 403, 303, 403, 303),
@@ -316,6 +323,10 @@ export const PARAMS: Record<string, (f: Fixture) => { own: string; other: string
   year: () => ({ own: '2021', other: '2021' }),
   block: () => ({ own: 'high_needs', other: 'high_needs' }),
   line: () => ({ own: 'special', other: 'special' }),
+  // The programme demo's first priority area, action and plan item (src/programme/demo.ts).
+  areaId: f => ({ own: f.programme!.area, other: f.programme!.area }),
+  actionId: f => ({ own: f.programme!.action, other: f.programme!.action }),
+  itemId: f => ({ own: f.programme!.item, other: f.programme!.item }),
   kind: () => ({ own: 'children', other: 'children' }),
   versionId: f => ({ own: f.versions.draft, other: f.versions.draft }),
   awardId: f => ({ own: f.awards.ada, other: f.awards.eve }),

@@ -195,6 +195,8 @@ export async function loadFixture(db: Kysely<DB>) {
     casework: undefined as CaseworkFixture | undefined,
     /** Loaded on request (loadDisputeFixture in dispute-fixture.ts): mediation, appeals, complaints, compliments. */
     disputes: undefined as import('./dispute-fixture.ts').DisputeFixture | undefined,
+    /** Loaded on request (loadProgrammeDemo's first area, action and plan item). */
+    programme: undefined as { area: string; action: string; item: string } | undefined,
     settings: { schoolA: schoolA!.id, schoolB: schoolB!.id, special: special!.id },
     // Ada and Ben attend A; Cara left A for B's resource base; Dev is at the special school; Eve at B.
     children: { ada: ada!.id, ben: ben!.id, cara: cara!.id, dev: dev!.id, eve: eve!.id },

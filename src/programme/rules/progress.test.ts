@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import {
-  actionProblems,
-  monthBefore,
-  movement,
-  progressOf,
-  ragOn,
-  RAGS,
-  STATUSES,
-  type RagChange,
-} from './progress.ts'
+import { actionProblems, monthBefore, movement, progressOf, ragOn, RAGS, STATUSES, type RagChange } from './progress.ts'
 
 const isoDate = fc
   .date({ min: new Date('2019-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true })
@@ -125,11 +116,16 @@ describe('an action as entered', () => {
 
   it('needs a completion date in the past exactly when the action is completed', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...STATUSES), fc.option(isoDate, { nil: '' }), isoDate, (status, completedOn, today) => {
-        const problems = actionProblems({ ...ok, status, completedOn }, today).map(p => p.field)
-        const valid = status === 'completed' ? completedOn !== '' && completedOn <= today : completedOn === ''
-        assert.equal(problems.includes('completedOn'), !valid)
-      }),
+      fc.property(
+        fc.constantFrom(...STATUSES),
+        fc.option(isoDate, { nil: '' }),
+        isoDate,
+        (status, completedOn, today) => {
+          const problems = actionProblems({ ...ok, status, completedOn }, today).map(p => p.field)
+          const valid = status === 'completed' ? completedOn !== '' && completedOn <= today : completedOn === ''
+          assert.equal(problems.includes('completedOn'), !valid)
+        },
+      ),
     )
   })
 })

@@ -21,8 +21,16 @@ export const RAG_LABELS: Record<Rag, string> = { on_track: 'On track', monitor: 
 export const MEASURES = ['twenty_weeks_incl', 'twenty_weeks_excl', 'reviews_outstanding', 'plans_ceased'] as const
 export type Measure = (typeof MEASURES)[number]
 export const MEASURE_LABELS: Record<Measure, { label: string; unit: '%' | ''; better: 'higher' | 'lower' }> = {
-  twenty_weeks_incl: { label: 'New EHC plans issued within 20 weeks, including exceptions', unit: '%', better: 'higher' },
-  twenty_weeks_excl: { label: 'New EHC plans issued within 20 weeks, excluding exceptions', unit: '%', better: 'higher' },
+  twenty_weeks_incl: {
+    label: 'New EHC plans issued within 20 weeks, including exceptions',
+    unit: '%',
+    better: 'higher',
+  },
+  twenty_weeks_excl: {
+    label: 'New EHC plans issued within 20 weeks, excluding exceptions',
+    unit: '%',
+    better: 'higher',
+  },
   reviews_outstanding: { label: 'Annual reviews outstanding', unit: '', better: 'lower' },
   plans_ceased: { label: 'EHC plans ceased this year', unit: '', better: 'higher' },
 }
@@ -94,7 +102,8 @@ export function actionProblems(input: ActionInput, today: string): Problem[] {
   else if (input.description.length > 2000)
     problems.push({ field: 'description', message: 'The action must be 2,000 characters or fewer' })
   if (!input.owner.trim()) problems.push({ field: 'owner', message: 'Enter who owns the action' })
-  else if (input.owner.length > 200) problems.push({ field: 'owner', message: 'The owner must be 200 characters or fewer' })
+  else if (input.owner.length > 200)
+    problems.push({ field: 'owner', message: 'The owner must be 200 characters or fewer' })
   if (!isIsoDate(input.dueDate.trim()))
     problems.push({ field: 'dueDate', message: 'Enter the due date as a real date, like 2026-06-30' })
   if (!(STATUSES as readonly string[]).includes(input.status))

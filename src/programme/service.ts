@@ -1,0 +1,269 @@
+import type { Kysely } from 'kysely'
+import type { Actor, Role } from '../platform/actor.ts'
+import { audit } from '../platform/audit/audit.ts'
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.ts'
+import type { Clock } from '../platform/time/clock.ts'
+import type { DashboardService } from '../insight/dashboard.ts'
+import type { DB } from '../schema.ts'
+import {
+  actionProblems,
+  MEASURE_LABELS,
+  monthBefore,
+  movement,
+  progressOf,
+  ragOn,
+  RAGS,
+  isOverdue,
+  type Measure,
+  type Progress,
+  type Rag,
+  type Status,
+} from './rules/progress.ts'
+import { ProgrammeStore } from './store.ts'
+
+// The improvement programme (seeds 003 and 004): the Written Statement of Action's priority areas and
+// actions with their progress, the DBV workstreams' plan items with their RAG and its movement, and
+// the impact measures read live from the dashboards. The SEND manager keeps it (decision 0013).
+
+export const PROGRAMME_EDITORS: readonly Role[] = ['la_admin', 'send_manager']
+export const PROGRAMME_READERS: readonly Role[] = [
+  ...PROGRAMME_EDITORS,
+  'case_officer',
+  'panel_member',
+  'finance_officer',
+]
+
+export type MeasureView = {
+  key: Measure
+  label: string
+  unit: '%' | ''
+  better: 'higher' | 'lower'
+  baseline: number
+  baselineOn: string
+  target: number
+  /** Today's figure from the system; null when there is nothing to measure yet (no plans this year). */
+  now: number | null
+}
+
+const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
+
+export class ProgrammeService {
+  private readonly store: ProgrammeStore
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly laCode: string,
+    private readonly clock: Clock,
+    private readonly dashboards: DashboardService,
+  ) {
+    this.store = new ProgrammeStore(db, laCode)
+  }
+
+  mayRead(actor: Actor) {
+    return PROGRAMME_READERS.includes(actor.role)
+  }
+
+  mayEdit(actor: Actor) {
+    return PROGRAMME_EDITORS.includes(actor.role)
+  }
+
+  private read(actor: Actor) {
+    if (!this.mayRead(actor)) throw new ForbiddenError()
+  }
+
+  /** The live figures the measures are linked to, as things stand today. */
+  async measures(): Promise<MeasureView[]> {
+    const stored = await this.store.measures()
+    if (!stored.length) return []
+    const today = this.clock.today()
+    const year = Number(today.slice(0, 4))
+    const f = { from: year, to: year, caseload: {}, date: today }
+    const [twenty, reviews, ceased] = await Promise.all([
+      this.dashboards.timelinessByYear(f),
+      this.dashboards.reviewsOutstanding(today, {}),
+      this.dashboards.issuedAndCeased(f),
+    ])
+    const live: Record<Measure, number | null> = {
+      twenty_weeks_incl: (twenty.rows[0]?.[3] as number | null | undefined) ?? null,
+      twenty_weeks_excl: (twenty.rows[0]?.[6] as number | null | undefined) ?? null,
+      reviews_outstanding: (reviews.rows.at(-1)?.[1] as number | undefined) ?? null,
+      plans_ceased: (ceased.rows[0]?.[2] as number | undefined) ?? null,
+    }
+    return stored.map(m => ({
+      key: m.key,
+      ...MEASURE_LABELS[m.key],
+      baseline: Number(m.baseline),
+      baselineOn: m.baseline_on,
+      target: Number(m.target),
+      now: live[m.key],
+    }))
+  }
+
+  /** Progress per priority area and overall, overdue actions, and every plan item's RAG and its movement. */
+  async overview(actor: Actor, action = 'programme.read') {
+    this.read(actor)
+    const today = this.clock.today()
+    const since = monthBefore(today)
+    const [areas, actions, workstreams, groups, items, changes, measures] = await Promise.all([
+      this.store.areas(),
+      this.store.actions(),
+      this.store.workstreams(),
+      this.store.groups(),
+      this.store.items(),
+      this.store.ragChanges(),
+      this.measures(),
+    ])
+    const areaRows = areas.map(a => ({
+      ...a,
+      progress: progressOf(
+        actions.filter(x => x.area_id === a.id),
+        today,
+      ),
+    }))
+    const overall: Progress = progressOf(actions, today)
+    const overdue = actions.filter(a => isOverdue(a, today))
+    const itemRows = items.map(i => {
+      const own = changes.filter(c => c.item_id === i.id)
+      const before = ragOn(i.rag, own, since)
+      return { ...i, ragBefore: before, movement: movement(before, i.rag), lastChange: own.at(-1) ?? null }
+    })
+    const ragCounts = Object.fromEntries(RAGS.map(r => [r, items.filter(i => i.rag === r).length])) as Record<
+      Rag,
+      number
+    >
+    const streams = workstreams.map(w => ({
+      ...w,
+      groups: groups.filter(g => g.workstream_id === w.id),
+      items: itemRows.filter(i => i.workstream_id === w.id),
+    }))
+    await audit(this.db, this.laCode, actor, { action })
+    return { today, since, areas: areaRows, overall, overdue, workstreams: streams, ragCounts, measures, actions }
+  }
+
+  async area(actor: Actor, id: string) {
+    this.read(actor)
+    const area = await this.store.area(id)
+    if (!area) throw new NotFoundError()
+    const today = this.clock.today()
+    const actions = await this.store.actions(area.id)
+    return {
+      area,
+      progress: progressOf(actions, today),
+      actions: actions.map(a => ({ ...a, overdue: isOverdue(a, today) })),
+    }
+  }
+
+  async action(actor: Actor, id: string) {
+    this.read(actor)
+    const action = await this.store.action(id)
+    if (!action) throw new NotFoundError()
+    const area = (await this.store.area(action.area_id))!
+    const measure = action.measure ? ((await this.measures()).find(m => m.key === action.measure) ?? null) : null
+    return { action, area, measure, overdue: isOverdue(action, this.clock.today()) }
+  }
+
+  /** Updates an action: every problem named; a save over someone else's refused (409). */
+  async saveAction(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
+    if (!this.mayEdit(actor)) throw new ForbiddenError()
+    const { action } = await this.action(actor, id)
+    const entered = {
+      description: text(input.description),
+      owner: text(input.owner),
+      dueDate: text(input.dueDate),
+      status: text(input.status),
+      evidence: text(input.evidence),
+      completedOn: text(input.completedOn),
+    }
+    const problems = actionProblems(entered, this.clock.today())
+    if (problems.length) throw new ValidationError(problems)
+    const values = {
+      description: entered.description,
+      owner: entered.owner,
+      due_date: entered.dueDate,
+      status: entered.status as Status,
+      evidence: entered.evidence,
+      completed_on: entered.completedOn || null,
+    }
+    await this.db.transaction().execute(async trx => {
+      const next = await new ProgrammeStore(trx, this.laCode).updateAction(
+        action.id,
+        Number(text(input.version)),
+        values,
+      )
+      if (next === undefined) throw new ConflictError('Someone else changed this action since you opened it')
+      await audit(trx, this.laCode, actor, {
+        action: 'programme.action.save',
+        recordType: 'programme_action',
+        recordId: action.id,
+        details: {
+          ref: action.ref,
+          from: { status: action.status, due: action.due_date, completed: action.completed_on },
+          to: { status: values.status, due: values.due_date, completed: values.completed_on },
+        },
+      })
+    })
+  }
+
+  async item(actor: Actor, id: string) {
+    this.read(actor)
+    const item = await this.store.item(id)
+    if (!item) throw new NotFoundError()
+    const [workstream, history, measures] = await Promise.all([
+      this.store.workstreams().then(ws => ws.find(w => w.id === item.workstream_id)!),
+      this.store.ragChanges(item.id),
+      item.measure ? this.measures() : Promise.resolve([]),
+    ])
+    return {
+      item,
+      workstream,
+      history: [...history].reverse(),
+      measure: measures.find(m => m.key === item.measure) ?? null,
+    }
+  }
+
+  /**
+   * Records a plan item's RAG status and next steps; a change of RAG needs its reason and is kept with
+   * the date and who made it. A save over someone else's is refused (409).
+   */
+  async updateItem(actor: Actor, id: string, input: Record<string, unknown>): Promise<void> {
+    if (!this.mayEdit(actor)) throw new ForbiddenError()
+    const { item } = await this.item(actor, id)
+    const rag = text(input.rag)
+    const reason = text(input.reason)
+    const nextSteps = text(input.nextSteps)
+    const problems: { field: string; message: string }[] = []
+    if (!(RAGS as readonly string[]).includes(rag))
+      problems.push({ field: 'rag', message: 'Choose on track, monitor or at risk' })
+    const changed = rag !== item.rag
+    if (changed && !reason) problems.push({ field: 'reason', message: 'Say why the RAG status has changed' })
+    if (reason.length > 1000)
+      problems.push({ field: 'reason', message: 'The reason must be 1,000 characters or fewer' })
+    if (nextSteps.length > 5000)
+      problems.push({ field: 'nextSteps', message: 'The next steps must be 5,000 characters or fewer' })
+    if (problems.length) throw new ValidationError(problems)
+    await this.db.transaction().execute(async trx => {
+      const store = new ProgrammeStore(trx, this.laCode)
+      const next = await store.updateItem(item.id, Number(text(input.version)), {
+        rag: rag as Rag,
+        next_steps: nextSteps,
+      })
+      if (next === undefined) throw new ConflictError('Someone else changed this plan item since you opened it')
+      if (changed)
+        await store.addRagChange({
+          item_id: item.id,
+          from_rag: item.rag,
+          to_rag: rag as Rag,
+          changed_on: this.clock.today(),
+          changed_by: actor.userId,
+          changed_by_name: actor.displayName,
+          reason,
+        })
+      await audit(trx, this.laCode, actor, {
+        action: 'programme.item.save',
+        recordType: 'programme_item',
+        recordId: item.id,
+        details: { ref: item.ref, from: item.rag, to: rag },
+      })
+    })
+  }
+}
