@@ -76,6 +76,7 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
   const dashboards = new DashboardService(db, config.laCode, clock)
   const forecasts = new ForecastService(db, config.laCode, clock)
   const programme = new ProgrammeService(db, config.laCode, clock, dashboards)
+  const budget = new BudgetService(db, config.laCode, forecasts, new FundingRunService(db, config.laCode, clock))
   const app = createApp({
     config,
     database,
@@ -106,15 +107,12 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
       consistencyWeb(new ConsistencyService(db, config.laCode, clock)),
       moderationWeb(new ModerationService(db, config.laCode, clock)),
       // Insight: the dashboards first (they carry the 'Insight' header link), before any other insight module.
-      dashboardWeb(dashboards, new ScrutinyService(db, config.laCode, clock, dashboards)),
+      dashboardWeb(dashboards, new ScrutinyService(db, config.laCode, clock, dashboards, programme, budget)),
       benchmarkWeb(new BenchmarkService(db, config.laCode), new PublishedImportService(db, config.laCode), sessions),
       sen2Web(new Sen2Service(db, config.laCode, clock)),
       // Planning: the forecast first (it carries the 'Planning' header link), before any other planning module.
       forecastWeb(forecasts, new SufficiencyService(db, config.laCode, forecasts)),
-      budgetWeb(
-        new BudgetService(db, config.laCode, forecasts, new FundingRunService(db, config.laCode, clock)),
-        new ReserveService(db, config.laCode),
-      ),
+      budgetWeb(budget, new ReserveService(db, config.laCode)),
       clusterWeb(new ClusterService(db, config.laCode, clock)),
       programmeWeb(programme),
       auditWeb(db, config.laCode),

@@ -317,7 +317,7 @@ describe('Insight dashboards', () => {
 })
 
 describe('the scrutiny report', () => {
-  it('follows seed 004 for the date, with placeholders for what is not recorded, and downloads its tables', async () => {
+  it('follows seed 004 for the date, saying what is not recorded, and downloads its tables', async () => {
     const res = await manager.get('/insight/scrutiny?date=2026-01-18')
     assert.equal(res.status, 200)
     for (const heading of [
@@ -329,8 +329,8 @@ describe('the scrutiny report', () => {
       'Compliments and complaints',
     ])
       assert.ok(res.text.includes(heading), heading)
-    assert.ok(res.text.includes('Programme progress — available when the improvement programme is recorded'))
-    assert.ok(res.text.includes('Dedicated Schools Grant — available when the High Needs budget is recorded'))
+    assert.ok(res.text.includes('No Written Statement of Action has been recorded.'))
+    assert.ok(res.text.includes('No Dedicated Schools Grant budget has been recorded.'))
     assert.match(res.text, /On 18 January 2026, 3 EHC plans were in force\./)
     assert.match(res.text, /class="govuk-template__body app-print-report"/)
     assert.deepEqual(rowOf(tableRows(res.text, 'reviews-outstanding'), 'Total'), ['Total', '1'])

@@ -9,11 +9,14 @@ import { formatDate, isIsoDate } from '../platform/time/dates.ts'
 import type { DB } from '../schema.ts'
 import { DashboardService, type DashTable } from './dashboard.ts'
 import { ageBandCounts, censusDate, growth } from './rules/caseload.ts'
+import type { ProgrammeService } from '../programme/service.ts'
+import { MEASURE_LABELS, RAG_LABELS } from '../programme/rules/progress.ts'
+import type { BudgetService } from '../planning/budget-service.ts'
 
 // The scrutiny report (seed 004): one document for the Scrutiny Committee following the seed's
 // sections, computed from live data as things stood on a chosen date, with the same tables the
-// dashboards show (and the same definitions). Programme progress and the Dedicated Schools Grant wait
-// for the records they need: the report says so rather than print numbers it does not have.
+// dashboards show (and the same definitions), with the improvement programme's progress and the
+// Dedicated Schools Grant as recorded today.
 
 const querySchema = z.object({
   date: z.preprocess(
@@ -45,6 +48,8 @@ export class ScrutinyService {
     private readonly laCode: string,
     private readonly clock: Clock,
     private readonly dashboards: DashboardService,
+    private readonly programme: ProgrammeService,
+    private readonly budget: BudgetService,
   ) {}
 
   async report(actor: Actor, input: unknown, action = 'insight.scrutiny.read') {
@@ -150,23 +155,130 @@ export class ScrutinyService {
         ],
         tables: [complaints, compliments],
       },
-      {
-        id: 'programme',
-        heading: 'Programme progress',
-        paragraphs: ['Programme progress — available when the improvement programme is recorded.'],
-        tables: [],
-        placeholder: true,
-      },
-      {
-        id: 'finance',
-        heading: 'Finance',
-        paragraphs: ['Dedicated Schools Grant — available when the High Needs budget is recorded.'],
-        tables: [],
-        placeholder: true,
-      },
+      await this.programmeSection(actor),
+      await this.financeSection(actor),
     ]
     await audit(this.db, this.laCode, actor, { action, details: { date } })
     return { date, sections, tables: sections.flatMap(s => s.tables) }
+  }
+
+  /** The improvement programme as recorded today: WSoA progress by area, DBV plan items' RAG and movement, impact measures. */
+  private async programmeSection(actor: Actor): Promise<ScrutinySection> {
+    const p = await this.programme.summary(actor)
+    const pct = (v: number | null, unit: string) => (v === null ? null : unit ? `${v}${unit}` : v)
+    const items = p.workstreams.flatMap(w => w.items.map(i => ({ ...i, workstream: w.number })))
+    const moved = items.filter(i => i.movement === 'better' || i.movement === 'worse')
+    const tables: DashTable[] = [
+      {
+        name: 'programme-areas',
+        caption: `Written Statement of Action: actions by priority area (recorded on ${p.today})`,
+        header: ['Priority area', 'Completed', 'In progress', 'Not started', 'Actions', 'Overdue'],
+        rows: [
+          ...p.areas.map(a => [
+            `${a.position}. ${a.title}`,
+            a.progress.completed,
+            a.progress.inProgress,
+            a.progress.notStarted,
+            a.progress.total,
+            a.progress.overdue,
+          ]),
+          [
+            'All areas',
+            p.overall.completed,
+            p.overall.inProgress,
+            p.overall.notStarted,
+            p.overall.total,
+            p.overall.overdue,
+          ],
+        ],
+        totalRows: [p.areas.length],
+      },
+      {
+        name: 'programme-rag',
+        caption: `Delivering Better Value plan items: RAG status now and on ${p.since}`,
+        header: ['Workstream', 'Plan item', 'RAG now', `RAG on ${p.since}`, 'Movement'],
+        rows: items.map(i => [
+          String(i.workstream),
+          `${i.ref} ${i.title}`,
+          RAG_LABELS[i.rag],
+          i.ragBefore ? RAG_LABELS[i.ragBefore] : null,
+          { better: 'Better', worse: 'Worse', same: 'No change', new: 'New' }[i.movement],
+        ]),
+      },
+      {
+        name: 'programme-measures',
+        caption: 'Impact measures: baseline, the figure today and the target',
+        header: ['Measure', 'Baseline', 'Baseline date', 'Now', 'Target'],
+        rows: p.measures.map(m => [
+          MEASURE_LABELS[m.key].label,
+          pct(m.baseline, m.unit),
+          m.baselineOn,
+          pct(m.now, m.unit),
+          pct(m.target, m.unit),
+        ]),
+      },
+    ]
+    const paragraphs = p.overall.total
+      ? [
+          `Across the ${plural(p.overall.total, 'action', 'actions')} in the Written Statement of Action, as recorded on ${formatDate(p.today)}: ${p.overall.completed.toLocaleString('en-GB')} completed, ${p.overall.inProgress.toLocaleString('en-GB')} in progress and ${p.overall.notStarted.toLocaleString('en-GB')} not started${p.overall.overdue ? `; ${plural(p.overall.overdue, 'action is', 'actions are')} overdue` : ''}. All actions are complete in ${plural(p.areas.filter(a => a.progress.total && a.progress.completed === a.progress.total).length, 'area', 'areas')} of ${p.areas.length}.`,
+        ]
+      : ['No Written Statement of Action has been recorded.']
+    if (items.length)
+      paragraphs.push(
+        `Of the ${plural(items.length, 'Delivering Better Value plan item', 'Delivering Better Value plan items')}, ${p.ragCounts.on_track} ${p.ragCounts.on_track === 1 ? 'is' : 'are'} on track, ${p.ragCounts.monitor} to monitor and ${p.ragCounts.at_risk} at risk; ${plural(moved.length, 'item has', 'items have')} changed status since ${formatDate(p.since)}${moved.length ? ` (${moved.map(i => `${i.ref} ${i.movement === 'better' ? 'better' : 'worse'}`).join(', ')})` : ''}.`,
+      )
+    return {
+      id: 'programme',
+      heading: 'Programme progress',
+      paragraphs,
+      tables: items.length || p.overall.total ? tables : [],
+    }
+  }
+
+  /** The Dedicated Schools Grant by block for the latest year recorded, for those who may read the budget. */
+  private async financeSection(actor: Actor): Promise<ScrutinySection> {
+    const section = { id: 'finance', heading: 'Finance' }
+    if (!this.budget.mayRead(actor))
+      return {
+        ...section,
+        paragraphs: ['The Dedicated Schools Grant table is shown to finance officers, the SEND manager and LA admins.'],
+        tables: [],
+        placeholder: true,
+      }
+    const latest = (await this.budget.dsg(actor))[0]
+    if (!latest)
+      return {
+        ...section,
+        paragraphs: ['No Dedicated Schools Grant budget has been recorded.'],
+        tables: [],
+        placeholder: true,
+      }
+    const gbp = (pence: number) =>
+      `${pence < 0 ? '-' : ''}£${(Math.abs(pence) / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
+    const hn = latest.rows.find(r => r.block === 'high_needs')
+    return {
+      ...section,
+      paragraphs: [
+        `The Dedicated Schools Grant for ${fy(latest.year)} is ${gbp(latest.total.budgetPence)}, with a deficit of ${gbp(latest.total.broughtForwardPence)} brought forward and a cumulative forecast of ${gbp(latest.total.forecastPence)}${hn ? `, ${gbp(hn.forecastPence)} of it in the High Needs Block` : ''} (source: ${latest.source}).`,
+      ],
+      tables: [
+        {
+          name: 'dsg',
+          caption: `Dedicated Schools Grant ${fy(latest.year)}: latest budget, deficit brought forward and cumulative forecast over (+) / under (−) spend`,
+          header: ['Block', 'Latest budget', 'Deficit brought forward', 'Cumulative forecast'],
+          rows: [
+            ...latest.rows.map(r => [r.label, gbp(r.budgetPence), gbp(r.broughtForwardPence), gbp(r.forecastPence)]),
+            [
+              'Dedicated Schools Grant',
+              gbp(latest.total.budgetPence),
+              gbp(latest.total.broughtForwardPence),
+              gbp(latest.total.forecastPence),
+            ],
+          ],
+          totalRows: [latest.rows.length],
+        },
+      ],
+    }
   }
 
   /** One of the report's tables, for a download. */

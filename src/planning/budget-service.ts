@@ -390,9 +390,9 @@ export class BudgetService {
     return key
   }
 
-  async view(actor: Actor, query: unknown): Promise<BudgetView> {
+  /** The DSG by block for each financial year recorded, latest first; each year's total the sum of its blocks. */
+  async dsg(actor: Actor): Promise<DsgYear[]> {
     if (!this.mayRead(actor)) throw new ForbiddenError()
-    const { scenario: chosen } = parseOrThrow(querySchema, query)
     const rows = await this.store.dsgBlocks()
     const years = [...new Set(rows.map(r => r.financial_year))]
     const dsg = years.map(year => {
@@ -423,6 +423,13 @@ export class BudgetService {
         },
       }
     })
+    return dsg
+  }
+
+  async view(actor: Actor, query: unknown): Promise<BudgetView> {
+    if (!this.mayRead(actor)) throw new ForbiddenError()
+    const { scenario: chosen } = parseOrThrow(querySchema, query)
+    const dsg = await this.dsg(actor)
     const { run, query: runQuery } = await this.fundingRuns.run(actor, {})
     const startYear = Number(runQuery.year.slice(0, 4))
     const budgets = await this.store.lineBudgets(startYear)

@@ -99,8 +99,15 @@ export class ProgrammeService {
     }))
   }
 
+  /** The programme page: the summary below, audited as read. */
+  async overview(actor: Actor) {
+    const view = await this.summary(actor)
+    await audit(this.db, this.laCode, actor, { action: 'programme.read' })
+    return view
+  }
+
   /** Progress per priority area and overall, overdue actions, and every plan item's RAG and its movement. */
-  async overview(actor: Actor, action = 'programme.read') {
+  async summary(actor: Actor) {
     this.read(actor)
     const today = this.clock.today()
     const since = monthBefore(today)
@@ -136,7 +143,6 @@ export class ProgrammeService {
       groups: groups.filter(g => g.workstream_id === w.id),
       items: itemRows.filter(i => i.workstream_id === w.id),
     }))
-    await audit(this.db, this.laCode, actor, { action })
     return { today, since, areas: areaRows, overall, overdue, workstreams: streams, ragCounts, measures, actions }
   }
 

@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { loadBudgetDemo } from '../src/planning/budget-demo.ts'
+import { loadProgrammeDemo } from '../src/programme/demo.ts'
+import { signedIn, startTestApp, type Client, type TestApp } from './support/app.ts'
+import { LA, TODAY } from './support/fixture.ts'
+
+// The improvement programme over HTTP: the SEND manager updates an action and a plan item's RAG, the
+// progress counts and the RAG history move, stale saves are refused, and the scrutiny report follows.
+
+let t: TestApp
+let manager: Client
+before(async () => {
+  t = await startTestApp()
+  await loadBudgetDemo(t.database.db, LA, TODAY)
+  await loadProgrammeDemo(t.database.db, LA, TODAY)
+  manager = await signedIn(t.app, 'manager')
+})
+after(() => t?.close())
+
+const db = () => t.database.db
+const wsoa = (html: string) => /id="wsoa-progress">([\s\S]*?)<\/p>/.exec(html)![1]!.replace(/<[^>]+>/g, '')
+
+describe('the improvement programme', () => {
+  it('shows seed 004’s 114 completed, 18 in progress and 0 not started of 132, and seed 003’s workstreams', async () => {
+    const page = await manager.get('/programme')
+    assert.equal(page.status, 200)
+    assert.match(wsoa(page.text), /Across the 132 actions: 114 completed, 18 in progress and 0 not started/)
+    for (const name of [
+      'Redesigning our Specialist Services',
+      'Developing and Delivering our Sufficiency Strategy',
+      'Preparation for Adulthood and Post 16',
+      'Redesigning our Spend Profile',
+      'Specialist Inclusion Service Redesign Stakeholder Working Group — meets fortnightly',
+    ])
+      assert.ok(page.text.includes(name), name)
+    // The demo's history: 1.3 slipped to monitor and 2.1 came off at risk within the last month.
+    assert.match(
+      page.text,
+      /1\.3 Redesigning our Specialist Services Delivery Models<\/a><\/td>[\s\S]*?On track<\/td>\s*<td[^>]*>Worse/,
+    )
+    assert.match(
+      page.text,
+      /2\.1 Developing and Implementing Sufficiency Plan<\/a><\/td>[\s\S]*?At risk<\/td>\s*<td[^>]*>Better/,
+    )
+  })
+
+  it('completes an action: each bad figure named, the counts move, a stale save kept beside the latest', async () => {
+    const action = await db()
+      .selectFrom('programme_action')
+      .select(['id', 'area_id', 'version', 'description', 'owner', 'due_date'])
+      .where('status', '=', 'in_progress')
+      .orderBy('ref')
+      .executeTakeFirstOrThrow()
+    const form = {
+      version: String(action.version),
+      description: action.description,
+      owner: action.owner,
+      dueDate: action.due_date,
+      status: 'completed',
+      completedOn: '2999-01-01',
+      evidence: 'Moderation audit shows agreed levels in 9 of 10 cases',
+    }
+    const bad = await manager.post(`/programme/actions/${action.id}`, { ...form, owner: ' ', dueDate: '2026-02-30' })
+    assert.equal(bad.status, 400)
+    assert.match(bad.text, /Enter who owns the action/)
+    assert.match(bad.text, /Enter the due date as a real date/)
+    assert.match(bad.text, /The completion date must be today or in the past/)
+    assert.match(bad.text, /Moderation audit shows agreed levels in 9 of 10 cases<\/textarea>/)
+
+    const saved = await manager.post(`/programme/actions/${action.id}`, { ...form, completedOn: TODAY })
+    assert.equal(saved.status, 303)
+    assert.equal(saved.headers.location, `/programme/areas/${action.area_id}`)
+    assert.match(wsoa((await manager.get('/programme')).text), /115 completed, 17 in progress and 0 not started/)
+
+    const stale = await manager.post(`/programme/actions/${action.id}`, {
+      ...form,
+      completedOn: TODAY,
+      owner: 'Someone else',
+    })
+    assert.equal(stale.status, 409)
+    assert.match(stale.text, /Someone else changed this action since you opened it/)
+    assert.match(stale.text, /name="owner" type="text" value="Someone else"/)
+    const audit = await db()
+      .selectFrom('audit_event')
+      .select('action')
+      .where('action', '=', 'programme.action.save')
+      .execute()
+    assert.equal(audit.length, 1)
+  })
+
+  it('keeps every RAG change with the date, who and why, and shows the movement', async () => {
+    const item = await db()
+      .selectFrom('programme_item')
+      .select(['id', 'version'])
+      .where('ref', '=', '1.1')
+      .executeTakeFirstOrThrow()
+    const noReason = await manager.post(`/programme/items/${item.id}`, {
+      version: String(item.version),
+      rag: 'at_risk',
+      reason: '',
+      nextSteps: 'Refresh partnership agreements',
+    })
+    assert.equal(noReason.status, 400)
+    assert.match(noReason.text, /Say why the RAG status has changed/)
+    const changed = await manager.post(`/programme/items/${item.id}`, {
+      version: String(item.version),
+      rag: 'at_risk',
+      reason: 'Partner withdrew from the co-production charter',
+      nextSteps: 'Refresh partnership agreements',
+    })
+    assert.equal(changed.status, 303)
+    const page = await manager.get(`/programme/items/${item.id}`)
+    assert.match(page.text, /On track to At risk<\/td>\s*<td[^>]*>Test Manager<\/td>\s*<td[^>]*>Partner withdrew/)
+    assert.match(
+      (await manager.get('/programme')).text,
+      /1\.1 Commissioning of Genuine Partnerships<\/a><\/td>[\s\S]*?On track<\/td>\s*<td[^>]*>Worse/,
+    )
+    const stale = await manager.post(`/programme/items/${item.id}`, {
+      version: String(item.version),
+      rag: 'on_track',
+      reason: 'Back on track',
+    })
+    assert.equal(stale.status, 409)
+    const history = await db().selectFrom('programme_rag_change').selectAll().where('item_id', '=', item.id).execute()
+    assert.equal(history.length, 1)
+    assert.deepEqual([history[0]!.from_rag, history[0]!.to_rag, history[0]!.changed_on], ['on_track', 'at_risk', TODAY])
+  })
+
+  it('puts the programme and the DSG in the scrutiny report', async () => {
+    const report = await manager.get('/insight/scrutiny')
+    assert.equal(report.status, 200)
+    assert.match(report.text, /115 completed, 17 in progress and 0 not started/)
+    assert.match(report.text, /1 is on track|on track, /)
+    assert.match(report.text, /Written Statement of Action: actions by priority area/)
+    assert.match(report.text, /Dedicated Schools Grant 2021-22/)
+    assert.match(report.text, /£287,716,000\.00/)
+    const csv = await manager.get('/insight/scrutiny?download=programme-rag&format=csv')
+    assert.equal(csv.status, 200)
+    assert.match(csv.text, /1\.1 Commissioning of Genuine Partnerships,At risk,On track,Worse/)
+  })
+
+  it('lets other LA staff read the programme but not change it, and keeps school users out', async () => {
+    const officer = await signedIn(t.app, 'officer')
+    assert.equal((await officer.get('/programme')).status, 200)
+    const item = await db().selectFrom('programme_item').select(['id', 'version']).executeTakeFirstOrThrow()
+    assert.doesNotMatch((await officer.get(`/programme/items/${item.id}`)).text, /Save the plan item/)
+    assert.equal(
+      (
+        await officer.post(`/programme/items/${item.id}`, {
+          version: String(item.version),
+          rag: 'monitor',
+          reason: 'x',
+        })
+      ).status,
+      403,
+    )
+    const senco = await signedIn(t.app, 'senco.a')
+    assert.equal((await senco.get('/programme')).status, 403)
+  })
+})
