@@ -17,6 +17,7 @@ import { AccountService } from './people/accounts.ts'
 import { describeRowError, ImportRejected, importKindSchema, ImportService } from './people/import-service.ts'
 import { hasPeople, loadDemo } from './people/demo/index.ts'
 import { analyze, createDb, type Database } from './platform/db/index.ts'
+import { backupDataDir, BackupRejected, restoreDataDir } from './platform/db/backup.ts'
 import { migrate } from './platform/db/migrate.ts'
 import { ValidationError } from './platform/errors.ts'
 import { createOidcClient } from './platform/http/oidc.ts'
@@ -40,6 +41,12 @@ Commands:
   user add <username> --role ROLE --name NAME [--email EMAIL] [--urn URN]
                         add a person's account; a password, if any, is read from OPENSEND_PASSWORD
 ${FORECAST_USAGE}
+  backup <file>         back up the embedded database (DATA_DIR) to a file; refused while the service runs
+                        (PostgreSQL: use pg_dump, docs/operations.md)
+  restore <file> [--force]
+                        restore a backup into DATA_DIR; an existing database is replaced only with --force
+  retention run [--dry-run]
+                        dispose of children's records past their retention date (docs/decisions/0015)
   help                  show this message
 
 Settings come from environment variables; see the README.`
@@ -204,6 +211,39 @@ async function addUser(config: Config, args: string[]): Promise<number> {
   }
 }
 
+async function backupOrRestore(config: Config, command: 'backup' | 'restore', args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { force: { type: 'boolean' } } })
+  if (positionals.length !== 1 || (command === 'backup' && values.force)) {
+    console.error(`Usage: opensend ${command === 'backup' ? 'backup <file>' : 'restore <file> [--force]'}`)
+    return 1
+  }
+  if (config.databaseUrl) {
+    console.error(
+      `opensend ${command} is for the embedded database; for PostgreSQL use pg_dump / pg_restore (docs/operations.md)`,
+    )
+    return 1
+  }
+  try {
+    if (command === 'backup') {
+      const manifest = await backupDataDir(config.dataDir, positionals[0]!, systemClock.now())
+      const rows = Object.values(manifest.rowCounts).reduce((a, b) => a + b, 0)
+      console.log(
+        `Backed up ${config.dataDir} to ${positionals[0]} (migration ${manifest.migrationLevel}, ${plural(rows, 'row')})`,
+      )
+    } else {
+      const manifest = await restoreDataDir(positionals[0]!, config.dataDir, { force: values.force })
+      console.log(
+        `Restored ${positionals[0]} (taken ${manifest.createdAt}, migration ${manifest.migrationLevel}) into ${config.dataDir}`,
+      )
+    }
+    return 0
+  } catch (error) {
+    if (!(error instanceof BackupRejected)) throw error
+    console.error(`Nothing was ${command === 'backup' ? 'backed up' : 'restored'}: ${error.message}`)
+    return 1
+  }
+}
+
 async function serve(config: Config): Promise<void> {
   const database = await openDatabase(config)
   await migrate(database.db)
@@ -275,6 +315,9 @@ export async function main(argv: string[]): Promise<number> {
       return importFile(config, args)
     case 'user':
       return addUser(config, args)
+    case 'backup':
+    case 'restore':
+      return backupOrRestore(config, command, args)
     case 'forecast':
       return forecastCommand(args)
     default:
