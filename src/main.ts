@@ -16,6 +16,7 @@ import {
 import { AccountService } from './people/accounts.ts'
 import { describeRowError, ImportRejected, importKindSchema, ImportService } from './people/import-service.ts'
 import { hasPeople, loadDemo } from './people/demo/index.ts'
+import { RetentionService } from './people/retention-service.ts'
 import { analyze, createDb, type Database } from './platform/db/index.ts'
 import { backupDataDir, BackupRejected, restoreDataDir } from './platform/db/backup.ts'
 import { migrate } from './platform/db/migrate.ts'
@@ -244,6 +245,38 @@ async function backupOrRestore(config: Config, command: 'backup' | 'restore', ar
   }
 }
 
+async function retentionRun(config: Config, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'dry-run': { type: 'boolean' } },
+  })
+  if (positionals.length !== 1 || positionals[0] !== 'run') {
+    console.error('Usage: opensend retention run [--dry-run]')
+    return 1
+  }
+  const database = await openDatabase(config)
+  try {
+    await migrate(database.db)
+    const actor = await new AccountService(database.db, config.laCode).systemActor()
+    const dryRun = values['dry-run'] ?? false
+    const report = await new RetentionService(database.db, config.laCode, systemClock).run(actor, { dryRun })
+    // Ids and counts only: this output goes to logs.
+    for (const d of report.disposals) {
+      console.log(
+        `${dryRun ? 'would ' : ''}${d.action} ${d.recordClass} records of child ${d.childId}: ${plural(d.rows, 'row')}`,
+      )
+    }
+    for (const f of report.failed) console.error(`child ${f.childId} not disposed of: ${f.reason}`)
+    console.log(
+      `${dryRun ? 'Dry run: ' : ''}${plural(report.children, 'child')} ${dryRun ? 'due' : 'disposed of'}, ${report.held} on legal hold, ${report.failed.length} failed`,
+    )
+    return report.failed.length ? 1 : 0
+  } finally {
+    await database.close()
+  }
+}
+
 async function serve(config: Config): Promise<void> {
   const database = await openDatabase(config)
   await migrate(database.db)
@@ -318,6 +351,8 @@ export async function main(argv: string[]): Promise<number> {
     case 'backup':
     case 'restore':
       return backupOrRestore(config, command, args)
+    case 'retention':
+      return retentionRun(config, args)
     case 'forecast':
       return forecastCommand(args)
     default:

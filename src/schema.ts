@@ -4,6 +4,7 @@ import type { FundingTables } from './funding/tables.ts'
 import type { PublishedTables } from './insight/published-tables.ts'
 import type { ModerationTables } from './moderation/tables.ts'
 import type { PeopleTables } from './people/tables.ts'
+import type { RetentionTables } from './people/retention-tables.ts'
 import type { PlanningMoneyTables } from './planning/budget-tables.ts'
 import type { AuditTables } from './platform/audit/tables.ts'
 import type { PlatformTables } from './platform/db/tables.ts'
@@ -21,4 +22,5 @@ export interface DB
     CaseworkTables,
     DisputeTables,
     PublishedTables,
-    PlanningMoneyTables {}
+    PlanningMoneyTables,
+    RetentionTables {}
