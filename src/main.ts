@@ -269,7 +269,7 @@ async function retentionRun(config: Config, args: string[]): Promise<number> {
     }
     for (const f of report.failed) console.error(`child ${f.childId} not disposed of: ${f.reason}`)
     console.log(
-      `${dryRun ? 'Dry run: ' : ''}${plural(report.children, 'child')} ${dryRun ? 'due' : 'disposed of'}, ${report.held} on legal hold, ${report.failed.length} failed`,
+      `${dryRun ? 'Dry run: ' : ''}${report.children} ${report.children === 1 ? 'child' : 'children'} ${dryRun ? 'due' : 'disposed of'}, ${report.held} on legal hold, ${report.failed.length} failed`,
     )
     return report.failed.length ? 1 : 0
   } finally {

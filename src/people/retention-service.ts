@@ -108,26 +108,26 @@ export class RetentionService {
   async changeRule(actor: Actor, recordClass: string, input: unknown): Promise<void> {
     const current = await this.rule(actor, recordClass)
     const { years, version } = parseOrThrow(ruleSchema, input)
-    await this.db.transaction().execute(async trx => {
+    const saved = await this.db.transaction().execute(async trx => {
       const updated = await new RetentionStore(trx, this.laCode).updateRule(
         current.recordClass,
         years,
         version,
         actor.userId,
       )
-      if (!updated.numUpdatedRows) {
-        throw new ConflictError(
-          'Someone else changed this rule since you opened it',
-          await this.rule(actor, recordClass),
-        )
-      }
+      if (!updated.numUpdatedRows) return false
       await audit(trx, this.laCode, actor, {
         action: 'retention.rule.change',
         recordType: 'retention_rule',
         recordId: current.recordClass,
         details: { from: current.years, to: years },
       })
+      return true
     })
+    // Read after the transaction: PGlite serves one connection, so a read beside it would wait on it.
+    if (!saved) {
+      throw new ConflictError('Someone else changed this rule since you opened it', await this.rule(actor, recordClass))
+    }
   }
 
   /** Children with a class of records past its retention date and not yet disposed of. */
