@@ -52,7 +52,8 @@ export function retentionWeb(retention: RetentionService, subjectAccess: Subject
   })
 
   router.post('/admin/retention/run', async (req, res) => {
-    const dryRun = (req.body as { dryRun?: string }).dryRun === 'yes'
+    // Only an explicit 'no' disposes: a form posted without the button's value is a dry run.
+    const dryRun = (req.body as { dryRun?: string }).dryRun !== 'no'
     const report = await retention.run(req.actor!, { dryRun })
     res.render(`${VIEWS}/retention-run.njk`, {
       pageTitle: dryRun ? 'What disposal would do' : 'Records disposed of',
