@@ -189,7 +189,8 @@ export class RetentionService {
       try {
         await this.db.transaction().execute(async trx => {
           const store = new RetentionStore(trx, this.laCode)
-          // Checked again inside the transaction, locked: a hold placed since the list was read wins.
+          // Checked again inside the transaction, the child locked: a hold placed since the list was read wins.
+          await store.lockChild(child.childId)
           if (await store.activeHold(child.childId)) throw new HeldError()
           for (const d of child.due) {
             // Read afresh for each class: the previous one may have deleted rows.
@@ -236,6 +237,7 @@ export class RetentionService {
       const store = new RetentionStore(trx, this.laCode)
       const found = await store.findChild(child)
       if (!found) throw new ValidationError([{ field: 'child', message: 'No child has that LA reference or UPN' }])
+      await store.lockChild(found.id)
       if (await store.activeHold(found.id)) {
         throw new ValidationError([{ field: 'child', message: 'This child already has a legal hold' }])
       }

@@ -185,6 +185,17 @@ export class RetentionStore {
       .execute()
   }
 
+  /** Placing a hold and disposing both lock the child's row first, so one of them waits for the other. */
+  async lockChild(childId: string) {
+    await this.db
+      .selectFrom('child')
+      .select('id')
+      .where('la_code', '=', this.laCode)
+      .where('id', '=', childId)
+      .forUpdate()
+      .execute()
+  }
+
   async activeHold(childId: string) {
     return this.db
       .selectFrom('legal_hold')
@@ -192,7 +203,6 @@ export class RetentionStore {
       .where('la_code', '=', this.laCode)
       .where('child_id', '=', childId)
       .where('lifted_at', 'is', null)
-      .forUpdate()
       .executeTakeFirst()
   }
 
