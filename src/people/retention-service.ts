@@ -133,7 +133,10 @@ export class RetentionService {
   /** Children with a class of records past its retention date and not yet disposed of. */
   async due(actor: Actor): Promise<DueChild[]> {
     this.authorise(actor)
-    return this.findDue(await this.rules(actor), this.clock.today())
+    const due = await this.findDue(await this.rules(actor), this.clock.today())
+    // A list of named children is a read of their records.
+    await audit(this.db, this.laCode, actor, { action: 'retention.due.read', details: { children: due.length } })
+    return due
   }
 
   private async findDue(rules: RetentionRule[], today: string): Promise<DueChild[]> {
@@ -227,7 +230,9 @@ export class RetentionService {
 
   async holds(actor: Actor) {
     this.authorise(actor)
-    return new RetentionStore(this.db, this.laCode).holds()
+    const holds = await new RetentionStore(this.db, this.laCode).holds()
+    await audit(this.db, this.laCode, actor, { action: 'retention.holds.read', details: { holds: holds.length } })
+    return holds
   }
 
   async placeHold(actor: Actor, input: unknown): Promise<void> {
