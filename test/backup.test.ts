@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -108,6 +109,28 @@ describe('backup and restore of the embedded database', { skip: Boolean(process.
       fs.readdirSync(work).filter(f => f.includes('.restoring-')),
       [],
     )
+  })
+
+  it('is wired into the command line, which exits 1 with the reason and changes nothing', () => {
+    const cli = (dataDir: string, ...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+        env: { ...process.env, DATA_DIR: dataDir, LA_CODE: LA, DATABASE_URL: '', LOG_LEVEL: 'silent' },
+        encoding: 'utf8',
+      })
+    const truncated = path.join(work, 'truncated.backup')
+    const refused = cli(path.join(work, 'kept'), 'restore', truncated, '--force')
+    assert.equal(refused.status, 1)
+    assert.match(refused.stderr, /Nothing was restored: The file is not an opensend backup/)
+    assert.deepEqual(fs.readdirSync(path.join(work, 'kept')), ['note.txt'])
+    const copy = path.join(work, 'cli.backup')
+    const made = cli(path.join(work, 'restored'), 'backup', copy)
+    assert.equal(made.status, 0, made.stderr)
+    assert.match(made.stdout, /Backed up .* \(migration \d+, [\d,]+ rows\)/)
+    const fresh = cli(path.join(work, 'from-cli'), 'restore', copy)
+    assert.equal(fresh.status, 0, fresh.stderr)
+    const dry = cli(path.join(work, 'from-cli'), 'retention', 'run', '--dry-run')
+    assert.equal(dry.status, 0, dry.stderr)
+    assert.match(dry.stdout, /Dry run: \d+ child(ren)? due, 0 on legal hold, 0 failed/)
   })
 
   it('refuses a backup from a newer version of opensend', async () => {

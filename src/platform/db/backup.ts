@@ -133,6 +133,12 @@ export async function restoreDataDir(
   try {
     const database = await createDb({ dataDir: staging, loadDataDir: new Blob([data]) })
     try {
+      const level = await migrationLevel(database.db)
+      if (level !== manifest.migrationLevel) {
+        throw new BackupRejected(
+          `The restored database is at migration ${level}, the backup says ${manifest.migrationLevel}`,
+        )
+      }
       const counts = await rowCounts(database.db)
       for (const [table, n] of Object.entries(manifest.rowCounts)) {
         if (counts[table] !== n) {
