@@ -24,7 +24,7 @@ create table retention_rule_default (
 insert into retention_rule_default (record_class, years_from_birth) values ('casework', 25), ('funding', 25), ('child', 25);
 
 -- A legal hold (litigation, an inquiry, a subject-access request in progress) stops all disposal for
--- the child until it is lifted. Lifted holds are kept as the record that the hold existed.
+-- the child until it is lifted. Lifted holds go with the casework at disposal; the audit log keeps that they existed.
 create table legal_hold (
   la_code text not null,
   id uuid not null default gen_random_uuid(),
