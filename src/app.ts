@@ -40,6 +40,9 @@ import { AccountService } from './people/accounts.ts'
 import { ImportService } from './people/import-service.ts'
 import { importWeb } from './people/import-web.ts'
 import { PeopleService } from './people/service.ts'
+import { RetentionService } from './people/retention-service.ts'
+import { retentionWeb } from './people/retention-web.ts'
+import { SubjectAccessService } from './people/subject-access-service.ts'
 import { signInWeb } from './people/sign-in-web.ts'
 import { peopleWeb } from './people/web.ts'
 import { ForecastService } from './planning/forecast-service.ts'
@@ -116,6 +119,7 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
       clusterWeb(new ClusterService(db, config.laCode, clock)),
       programmeWeb(programme),
       auditWeb(db, config.laCode),
+      retentionWeb(new RetentionService(db, config.laCode, clock), new SubjectAccessService(db, config.laCode, clock)),
     ],
   })
   return { app, sessions }

@@ -16,7 +16,9 @@ import {
 import { AccountService } from './people/accounts.ts'
 import { describeRowError, ImportRejected, importKindSchema, ImportService } from './people/import-service.ts'
 import { hasPeople, loadDemo } from './people/demo/index.ts'
+import { RetentionService } from './people/retention-service.ts'
 import { analyze, createDb, type Database } from './platform/db/index.ts'
+import { backupDataDir, BackupRejected, restoreDataDir } from './platform/db/backup.ts'
 import { migrate } from './platform/db/migrate.ts'
 import { ValidationError } from './platform/errors.ts'
 import { createOidcClient } from './platform/http/oidc.ts'
@@ -43,6 +45,12 @@ Commands:
                         add a person's account; a password, if any, is read from OPENSEND_PASSWORD
 ${FORECAST_USAGE}
 ${GENERATE_USAGE}
+  backup <file>         back up the embedded database (DATA_DIR) to a file; refused while the service runs
+                        (PostgreSQL: use pg_dump, docs/operations.md)
+  restore <file> [--force]
+                        restore a backup into DATA_DIR; an existing database is replaced only with --force
+  retention run [--dry-run]
+                        dispose of children's records past their retention date (docs/decisions/0015)
   help                  show this message
 
 Settings come from environment variables; see the README.`
@@ -210,6 +218,71 @@ async function addUser(config: Config, args: string[]): Promise<number> {
   }
 }
 
+async function backupOrRestore(config: Config, command: 'backup' | 'restore', args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { force: { type: 'boolean' } } })
+  if (positionals.length !== 1 || (command === 'backup' && values.force)) {
+    console.error(`Usage: opensend ${command === 'backup' ? 'backup <file>' : 'restore <file> [--force]'}`)
+    return 1
+  }
+  if (config.databaseUrl) {
+    console.error(
+      `opensend ${command} is for the embedded database; for PostgreSQL use pg_dump / pg_restore (docs/operations.md)`,
+    )
+    return 1
+  }
+  try {
+    if (command === 'backup') {
+      const manifest = await backupDataDir(config.dataDir, positionals[0]!, systemClock.now())
+      const rows = Object.values(manifest.rowCounts).reduce((a, b) => a + b, 0)
+      console.log(
+        `Backed up ${config.dataDir} to ${positionals[0]} (migration ${manifest.migrationLevel}, ${plural(rows, 'row')})`,
+      )
+    } else {
+      const manifest = await restoreDataDir(positionals[0]!, config.dataDir, { force: values.force })
+      console.log(
+        `Restored ${positionals[0]} (taken ${manifest.createdAt}, migration ${manifest.migrationLevel}) into ${config.dataDir}`,
+      )
+    }
+    return 0
+  } catch (error) {
+    if (!(error instanceof BackupRejected)) throw error
+    console.error(`Nothing was ${command === 'backup' ? 'backed up' : 'restored'}: ${error.message}`)
+    return 1
+  }
+}
+
+async function retentionRun(config: Config, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'dry-run': { type: 'boolean' } },
+  })
+  if (positionals.length !== 1 || positionals[0] !== 'run') {
+    console.error('Usage: opensend retention run [--dry-run]')
+    return 1
+  }
+  const database = await openDatabase(config)
+  try {
+    await migrate(database.db)
+    const actor = await new AccountService(database.db, config.laCode).systemActor()
+    const dryRun = values['dry-run'] ?? false
+    const report = await new RetentionService(database.db, config.laCode, systemClock).run(actor, { dryRun })
+    // Ids and counts only: this output goes to logs.
+    for (const d of report.disposals) {
+      console.log(
+        `${dryRun ? 'would ' : ''}${d.action} ${d.recordClass} records of child ${d.childId}: ${plural(d.rows, 'row')}`,
+      )
+    }
+    for (const f of report.failed) console.error(`child ${f.childId} not disposed of: ${f.reason}`)
+    console.log(
+      `${dryRun ? 'Dry run: ' : ''}${report.children} ${report.children === 1 ? 'child' : 'children'} ${dryRun ? 'due' : 'disposed of'}, ${report.held} on legal hold, ${report.failed.length} failed`,
+    )
+    return report.failed.length ? 1 : 0
+  } finally {
+    await database.close()
+  }
+}
+
 async function serve(config: Config): Promise<void> {
   const database = await openDatabase(config)
   await migrate(database.db)
@@ -281,6 +354,11 @@ export async function main(argv: string[]): Promise<number> {
       return importFile(config, args)
     case 'user':
       return addUser(config, args)
+    case 'backup':
+    case 'restore':
+      return backupOrRestore(config, command, args)
+    case 'retention':
+      return retentionRun(config, args)
     case 'forecast':
       return forecastCommand(args)
     case 'generate':

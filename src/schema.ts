@@ -4,6 +4,7 @@ import type { FundingTables } from './funding/tables.ts'
 import type { PublishedTables } from './insight/published-tables.ts'
 import type { ModerationTables } from './moderation/tables.ts'
 import type { PeopleTables } from './people/tables.ts'
+import type { RetentionTables } from './people/retention-tables.ts'
 import type { PlanningMoneyTables } from './planning/budget-tables.ts'
 import type { ProgrammeTables } from './programme/tables.ts'
 import type { AuditTables } from './platform/audit/tables.ts'
@@ -23,4 +24,5 @@ export interface DB
     DisputeTables,
     PublishedTables,
     PlanningMoneyTables,
-    ProgrammeTables {}
+    ProgrammeTables,
+    RetentionTables {}

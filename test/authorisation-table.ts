@@ -299,6 +299,19 @@ export const TABLE: Row[] = [
   row('GET /insight/casework',                                200, 200, 200, 403, 200, 403, 303),
   row('GET /insight/money',                                   200, 200, 403, 403, 200, 403, 303),
   row('GET /insight/scrutiny',                                200, 200, 200, 403, 200, 403, 303),
+  // Retention and subject access (src/people/retention-web.ts): rules, disposal and legal holds for the
+  // LA admin alone; subject-access exports for the LA admin and the SEND manager. Empty forms: the
+  // validation answer; a disposal posted without its button's value is a dry run, so harmless.
+  row('GET /admin/retention',                                 200, 403, 403, 403, 403, 403, 303),
+  row('GET /admin/retention/rules/:recordClass',              200, 403, 403, 403, 403, 403, 303),
+  row('POST /admin/retention/rules/:recordClass',             400, 403, 403, 403, 403, 403, 303),
+  row('GET /admin/retention/due',                             200, 403, 403, 403, 403, 403, 303),
+  row('POST /admin/retention/run',                            200, 403, 403, 403, 403, 403, 303),
+  row('GET /admin/retention/holds',                           200, 403, 403, 403, 403, 403, 303),
+  row('POST /admin/retention/holds',                          400, 403, 403, 403, 403, 403, 303),
+  row('POST /admin/retention/holds/lift',                     400, 403, 403, 403, 403, 403, 303),
+  row('GET /admin/subject-access',                            200, 200, 403, 403, 403, 403, 303),
+  row('POST /admin/subject-access',                           400, 400, 403, 403, 403, 403, 303),
 ]
 
 /** The user each role signs in as (test/support/fixture.ts). The school user works at School A. */
@@ -319,6 +332,7 @@ export const PARAMS: Record<string, (f: Fixture) => { own: string; other: string
   fundId: () => ({ own: DEMO_RESERVE_FUND_ID, other: DEMO_RESERVE_FUND_ID }),
   // The demo's clusters are the fixture's localities: Northtown (School A hosts) and Southbury (School B).
   clusterCode: () => ({ own: 'N', other: 'S' }),
+  recordClass: () => ({ own: 'casework', other: 'casework' }),
   // A block of the demo's DSG table (seed 004, 2021-22).
   year: () => ({ own: '2021', other: '2021' }),
   block: () => ({ own: 'high_needs', other: 'high_needs' }),

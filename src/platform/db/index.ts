@@ -14,6 +14,8 @@ export type Database = {
   db: Kysely<DB>
   kind: DatabaseKind
   close(): Promise<void>
+  /** The embedded database's whole data folder as a gzipped tarball (PGlite only). */
+  dumpDataDir?: () => Promise<Blob>
 }
 
 export type DatabaseOptions =
@@ -75,6 +77,10 @@ async function openPGlite(options: { dataDir: string | null; loadDataDir?: Blob 
   return {
     db,
     kind: 'pglite',
+    async dumpDataDir() {
+      await sql`checkpoint`.execute(db)
+      return pglite.dumpDataDir('gzip')
+    },
     async close() {
       if (closed) return
       closed = true
