@@ -117,7 +117,7 @@ export function buildApp(deps: { config: Config; database: Database; clock: Cloc
       forecastWeb(forecasts, new SufficiencyService(db, config.laCode, forecasts)),
       budgetWeb(budget, new ReserveService(db, config.laCode)),
       clusterWeb(new ClusterService(db, config.laCode, clock)),
-      programmeWeb(programme),
+      programmeWeb(config, programme),
       auditWeb(db, config.laCode),
       retentionWeb(new RetentionService(db, config.laCode, clock), new SubjectAccessService(db, config.laCode, clock)),
     ],

@@ -279,6 +279,9 @@ export const TABLE: Row[] = [
   // is the finance officer's and LA admin's. The harmless POSTs send nothing: the validation answer.
   // The improvement programme (src/programme/): the SEND manager and LA admin keep it, other LA staff read it.
   row('GET /programme',                                       200, 200, 200, 200, 200, 403, 303),
+  row('GET /programme/download',                              404, 404, 404, 404, 404, 403, 303),
+  row('GET /programme/import',                                200, 200, 403, 403, 403, 403, 303),
+  row('POST /programme/import',                               400, 400, 403, 403, 403, 403, 303),
   row('GET /programme/areas/:areaId',                         200, 200, 200, 200, 200, 403, 303),
   row('GET /programme/actions/:actionId',                     200, 200, 200, 200, 200, 403, 303),
   row('POST /programme/actions/:actionId',                    400, 400, 403, 403, 403, 403, 303),

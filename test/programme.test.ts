@@ -158,4 +158,84 @@ describe('the improvement programme', () => {
     const senco = await signedIn(t.app, 'senco.a')
     assert.equal((await senco.get('/programme')).status, 403)
   })
+
+  it('exports actions and plan items, and imports them back all or nothing, each bad row by line and column', async () => {
+    await manager.get('/programme/import')
+    const csv = await manager.get('/programme/download?table=actions&format=csv')
+    assert.equal(csv.status, 200)
+    const lines = csv.text.trim().split(/\r?\n/)
+    assert.equal(lines[0], 'ref,area,description,owner,due_date,status,completed_on,evidence')
+    assert.equal(lines.length, 133)
+    const xlsx = await manager.get('/programme/download?table=items&format=xlsx')
+    assert.equal(xlsx.status, 200)
+    assert.match(String(xlsx.headers['content-type']), /spreadsheetml/)
+
+    const before = await db()
+      .selectFrom('programme_action')
+      .select(['ref', 'owner', 'version'])
+      .orderBy('ref')
+      .execute()
+    const bad = [
+      'ref,area,description,owner,due_date,status,completed_on,evidence',
+      '1.1,1,Still fine,New owner,2026-01-31,completed,2026-01-20,',
+      '99.1,99,New action,Head of SEND,2027-03-31,In progress,,',
+      '1.2,1,,Head of SEND,2026-13-01,done,,',
+    ].join('\n')
+    const refused = await manager.upload('/programme/import', 'file', 'actions.csv', bad, { kind: 'actions' })
+    assert.equal(refused.status, 422)
+    for (const problem of [
+      /<td[^>]*>4<\/td>\s*<td[^>]*>description<\/td>\s*<td[^>]*>Enter what the action is/,
+      /<td[^>]*>4<\/td>\s*<td[^>]*>due_date<\/td>/,
+      /<td[^>]*>4<\/td>\s*<td[^>]*>status<\/td>/,
+    ])
+      assert.match(refused.text, problem)
+    const unknownArea = await manager.upload(
+      '/programme/import',
+      'file',
+      'actions.csv',
+      bad.split('\n').slice(0, 3).join('\n'),
+      { kind: 'actions' },
+    )
+    assert.equal(unknownArea.status, 422)
+    assert.match(unknownArea.text, /<td[^>]*>3<\/td>\s*<td[^>]*>area<\/td>\s*<td[^>]*>there is no priority area 99/)
+    // Nothing changed by either refused file.
+    assert.deepEqual(
+      await db().selectFrom('programme_action').select(['ref', 'owner', 'version']).orderBy('ref').execute(),
+      before,
+    )
+
+    const good = [
+      'ref,area,description,owner,due_date,status,completed_on,evidence',
+      '1.1,1,Still fine,New owner,2026-01-31,completed,2026-01-20,',
+      '14.9,14,Train every SENCo on the new matrix,Head of SEND,2027-03-31,In progress,,',
+    ].join('\n')
+    const imported = await manager.upload('/programme/import', 'file', 'actions.csv', good, { kind: 'actions' })
+    assert.equal(imported.status, 200)
+    assert.match(imported.text, /1 added, 1 updated/)
+    assert.match(wsoa((await manager.get('/programme')).text), /Across the 133 actions/)
+
+    // A plan item's RAG changed by import needs its reason, and the change is kept.
+    const items = await manager.get('/programme/download?table=items&format=csv')
+    const row = items.text.split(/\r?\n/).find(l => l.startsWith('2.2,'))!
+    const atRisk = row.replace(/,on_track,$/, ',at_risk,')
+    const header = 'ref,workstream,title,purpose,next_steps,impact,rag,rag_reason'
+    const noReason = await manager.upload('/programme/import', 'file', 'items.csv', `${header}\n${atRisk}`, {
+      kind: 'items',
+    })
+    assert.equal(noReason.status, 422)
+    assert.match(noReason.text, /<td[^>]*>2<\/td>\s*<td[^>]*>rag_reason<\/td>/)
+    const withReason = atRisk.replace(/,at_risk,$/, ',at_risk,Tender delayed')
+    assert.equal(
+      (await manager.upload('/programme/import', 'file', 'items.csv', `${header}\n${withReason}`, { kind: 'items' }))
+        .status,
+      200,
+    )
+    const changes = await db()
+      .selectFrom('programme_rag_change as c')
+      .innerJoin('programme_item as i', 'i.id', 'c.item_id')
+      .select(['c.from_rag', 'c.to_rag', 'c.reason'])
+      .where('i.ref', '=', '2.2')
+      .execute()
+    assert.deepEqual(changes, [{ from_rag: 'on_track', to_rag: 'at_risk', reason: 'Tender delayed' }])
+  })
 })

@@ -20,6 +20,8 @@ import {
   type Status,
 } from './rules/progress.ts'
 import { ProgrammeStore } from './store.ts'
+import { ACTION_COLUMNS, ITEM_COLUMNS, parseActions, parseItems } from './rules/rows.ts'
+import type { CsvError } from '../platform/csv.ts'
 
 // The improvement programme (seeds 003 and 004): the Written Statement of Action's priority areas and
 // actions with their progress, the DBV workstreams' plan items with their RAG and its movement, and
@@ -44,6 +46,20 @@ export type MeasureView = {
   /** Today's figure from the system; null when there is nothing to measure yet (no plans this year). */
   now: number | null
 }
+
+/** An import refused: every bad row by line and column; nothing was changed. */
+export class ProgrammeImportRejected extends ValidationError {
+  constructor(readonly rowErrors: CsvError[]) {
+    super(
+      rowErrors.map(e => ({
+        field: `line-${e.line}`,
+        message: `line ${e.line}${e.column ? `, column ${e.column}` : ''}: ${e.message}`,
+      })),
+    )
+  }
+}
+
+export type ProgrammeTable = 'actions' | 'items'
 
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
 
@@ -270,6 +286,164 @@ export class ProgrammeService {
         recordId: item.id,
         details: { ref: item.ref, from: item.rag, to: rag },
       })
+    })
+  }
+
+  /** Actions or plan items as a table, in the columns the import reads. */
+  async table(
+    actor: Actor,
+    which: string,
+  ): Promise<{ name: ProgrammeTable; header: string[]; rows: (string | null)[][] }> {
+    this.read(actor)
+    if (which === 'actions') {
+      const actions = await this.store.actions()
+      await audit(this.db, this.laCode, actor, { action: 'programme.download', details: { table: which } })
+      return {
+        name: 'actions',
+        header: [...ACTION_COLUMNS],
+        rows: actions.map(a => [
+          a.ref,
+          String(a.area_position),
+          a.description,
+          a.owner,
+          a.due_date,
+          a.status,
+          a.completed_on,
+          a.evidence,
+        ]),
+      }
+    }
+    if (which === 'items') {
+      const items = await this.store.items()
+      await audit(this.db, this.laCode, actor, { action: 'programme.download', details: { table: which } })
+      return {
+        name: 'items',
+        header: [...ITEM_COLUMNS],
+        rows: items.map(i => [
+          i.ref,
+          String(i.workstream_number),
+          i.title,
+          i.purpose,
+          i.next_steps,
+          i.impact,
+          i.rag,
+          null,
+        ]),
+      }
+    }
+    throw new NotFoundError()
+  }
+
+  /**
+   * Imports actions or plan items from CSV: a row whose ref exists updates it, a new ref adds one. Every
+   * row is applied, in one transaction, or none: each bad row is reported by line and column. A plan
+   * item whose RAG changes needs its rag_reason, and the change is kept in its history.
+   */
+  async importCsv(actor: Actor, which: string, csv: string): Promise<{ added: number; updated: number }> {
+    if (!this.mayEdit(actor)) throw new ForbiddenError()
+    const result =
+      which === 'actions'
+        ? await this.importActions(actor, csv)
+        : which === 'items'
+          ? await this.importItems(actor, csv)
+          : null
+    if (!result) throw new NotFoundError()
+    return result
+  }
+
+  private async refused(actor: Actor, which: string, errors: CsvError[]): Promise<never> {
+    await audit(this.db, this.laCode, actor, {
+      action: 'programme.import',
+      outcome: 'denied',
+      details: { table: which, errors: errors.length },
+    })
+    throw new ProgrammeImportRejected(errors)
+  }
+
+  private async importActions(actor: Actor, csv: string) {
+    const parsed = parseActions(csv, this.clock.today())
+    if (!parsed.ok) return this.refused(actor, 'actions', parsed.errors)
+    const areas = new Map((await this.store.areas()).map(a => [a.position, a.id]))
+    const errors = parsed.rows.flatMap(r =>
+      areas.has(r.area) ? [] : [{ line: r.line, column: 'area', message: `there is no priority area ${r.area}` }],
+    )
+    if (errors.length) return this.refused(actor, 'actions', errors)
+    return this.db.transaction().execute(async trx => {
+      const store = new ProgrammeStore(trx, this.laCode)
+      const existing = new Set((await store.actions()).map(a => a.ref))
+      let added = 0
+      for (const r of parsed.rows) {
+        const values = {
+          area_id: areas.get(r.area)!,
+          description: r.description,
+          owner: r.owner,
+          due_date: r.dueDate,
+          status: r.status,
+          evidence: r.evidence,
+          completed_on: r.completedOn,
+        }
+        if (existing.has(r.ref)) await store.updateActionByRef(r.ref, values)
+        else {
+          await store.insertAction({ ...values, ref: r.ref })
+          added++
+        }
+      }
+      const updated = parsed.rows.length - added
+      await audit(trx, this.laCode, actor, {
+        action: 'programme.import',
+        details: { table: 'actions', added, updated },
+      })
+      return { added, updated }
+    })
+  }
+
+  private async importItems(actor: Actor, csv: string) {
+    const parsed = parseItems(csv)
+    if (!parsed.ok) return this.refused(actor, 'items', parsed.errors)
+    const streams = new Map((await this.store.workstreams()).map(w => [w.number, w.id]))
+    const current = new Map((await this.store.items()).map(i => [i.ref, i]))
+    const errors: CsvError[] = parsed.rows.flatMap(r => [
+      ...(streams.has(r.workstream)
+        ? []
+        : [{ line: r.line, column: 'workstream', message: `there is no workstream ${r.workstream}` }]),
+      ...(current.has(r.ref) && current.get(r.ref)!.rag !== r.rag && !r.ragReason
+        ? [{ line: r.line, column: 'rag_reason', message: 'say why the RAG status has changed' }]
+        : []),
+    ])
+    if (errors.length) return this.refused(actor, 'items', errors)
+    const today = this.clock.today()
+    return this.db.transaction().execute(async trx => {
+      const store = new ProgrammeStore(trx, this.laCode)
+      let added = 0
+      for (const r of parsed.rows) {
+        const values = {
+          workstream_id: streams.get(r.workstream)!,
+          title: r.title,
+          purpose: r.purpose,
+          next_steps: r.nextSteps,
+          impact: r.impact,
+          rag: r.rag,
+        }
+        const before = current.get(r.ref)
+        if (before) await store.updateItemByRef(r.ref, values)
+        else {
+          await store.insertItem({ ...values, ref: r.ref })
+          added++
+        }
+        if (before && before.rag !== r.rag)
+          await store.addRagChange({
+            item_id: before.id,
+            from_rag: before.rag,
+            to_rag: r.rag,
+            changed_on: today,
+            changed_by: actor.userId,
+            changed_by_name: actor.displayName,
+            reason: r.ragReason,
+          })
+      }
+      const updated = parsed.rows.length - added
+      await audit(trx, this.laCode, actor, { action: 'programme.import', details: { table: 'items', added, updated } })
+      return { added, updated }
     })
   }
 }

@@ -197,6 +197,35 @@ export class ProgrammeStore {
       .execute()
   }
 
+  async insertItem(values: {
+    workstream_id: string
+    ref: string
+    title: string
+    purpose: string
+    next_steps: string
+    impact: string
+    rag: Rag
+  }): Promise<string> {
+    const row = await this.db
+      .insertInto('programme_item')
+      .values({ ...values, la_code: this.laCode })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    return row.id
+  }
+
+  async updateItemByRef(
+    ref: string,
+    values: { workstream_id: string; title: string; purpose: string; next_steps: string; impact: string; rag: Rag },
+  ) {
+    await this.db
+      .updateTable('programme_item')
+      .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
+      .where('la_code', '=', this.laCode)
+      .where('ref', '=', ref)
+      .execute()
+  }
+
   measures() {
     return this.db
       .selectFrom('programme_measure')

@@ -1,9 +1,14 @@
 import { Router, type Request, type Response } from 'express'
+import type { Config } from '../config.ts'
+import { ForbiddenError } from '../platform/errors.ts'
+import { sendTable } from '../platform/http/downloads.ts'
+import { fileUpload, megabytes, utf8 } from '../platform/http/upload.ts'
+import { ACTION_COLUMNS, ITEM_COLUMNS } from './rules/rows.ts'
 import { ConflictError, ValidationError } from '../platform/errors.ts'
 import type { WebModule } from '../platform/http/app.ts'
 import { errorSummary } from '../platform/http/validation.ts'
 import { MEASURE_LABELS, RAG_LABELS, RAGS, STATUS_LABELS, STATUSES } from './rules/progress.ts'
-import { PROGRAMME_READERS, type ProgrammeService } from './service.ts'
+import { PROGRAMME_EDITORS, PROGRAMME_READERS, ProgrammeImportRejected, type ProgrammeService } from './service.ts'
 
 // The improvement programme under /programme: progress of the WSoA and the DBV plan, an action's and a
 // plan item's own pages to update them.
@@ -13,8 +18,10 @@ const labels = { status: STATUS_LABELS, rag: RAG_LABELS, measure: MEASURE_LABELS
 const statusItems = STATUSES.map(s => ({ value: s, text: STATUS_LABELS[s] }))
 const ragItems = [...RAGS].reverse().map(r => ({ value: r, text: RAG_LABELS[r] }))
 
-export function programmeWeb(programme: ProgrammeService): WebModule {
+export function programmeWeb(config: Config, programme: ProgrammeService): WebModule {
   const router = Router()
+  const limit = config.uploadLimitBytes
+  const upload = fileUpload(limit)
 
   router.get('/programme', async (req: Request, res: Response) => {
     const view = await programme.overview(req.actor!)
@@ -86,8 +93,87 @@ export function programmeWeb(programme: ProgrammeService): WebModule {
     }
   })
 
+  router.get('/programme/download', async (req: Request, res: Response) => {
+    const table = await programme.table(req.actor!, String(req.query.table ?? ''))
+    await sendTable(
+      res,
+      req.query.format === 'xlsx' ? 'xlsx' : 'csv',
+      `programme-${table.name}`,
+      table.header,
+      table.rows,
+    )
+  })
+
+  const IMPORT_VIEW = `${VIEWS}/import.njk`
+  const renderImport = (req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) =>
+    res.status(status).render(IMPORT_VIEW, {
+      pageTitle: 'Import and export the programme',
+      actionColumns: ACTION_COLUMNS.join(','),
+      itemColumns: ITEM_COLUMNS.join(','),
+      limit: megabytes(limit),
+      ...extra,
+    })
+  const fileError = (req: Request, res: Response, status: number, field: string, message: string, kind?: unknown) =>
+    renderImport(req, res, status, {
+      kind,
+      errorList: [{ text: message, href: `#${field}` }],
+      fieldErrors: { [field]: { text: message } },
+    })
+
+  router.get('/programme/import', (req: Request, res: Response) => {
+    if (!programme.mayEdit(req.actor!)) throw new ForbiddenError()
+    renderImport(req, res, 200)
+  })
+
+  router.post('/programme/import', async (req: Request, res: Response) => {
+    // Refused before the upload is read, so only the programme's keepers' files are taken into memory.
+    if (!programme.mayEdit(req.actor!)) throw new ForbiddenError()
+    const uploadError = await upload.receive(req, res)
+    const kind = (req.body as Record<string, unknown> | undefined)?.kind
+    if (uploadError) {
+      const code = (uploadError as { code?: unknown }).code
+      if (code === 'LIMIT_FILE_SIZE')
+        return fileError(req, res, 413, 'file', `The selected file must be smaller than ${megabytes(limit)}`, kind)
+      return fileError(
+        req,
+        res,
+        400,
+        'file',
+        'The selected file could not be uploaded. Choose one CSV file and try again',
+        kind,
+      )
+    }
+    if (kind !== 'actions' && kind !== 'items')
+      return fileError(req, res, 400, 'kind', 'Choose whether the file holds actions or plan items', kind)
+    const file = req.file
+    if (!file || !file.originalname) return fileError(req, res, 400, 'file', 'Select a CSV file', kind)
+    if (!/\.(csv|txt)$/i.test(file.originalname))
+      return fileError(req, res, 400, 'file', 'The selected file must be a CSV', kind)
+    if (file.size === 0) return fileError(req, res, 400, 'file', 'The selected file is empty', kind)
+    const csv = utf8(file.buffer)
+    if (csv === null) return fileError(req, res, 400, 'file', 'The selected file must be saved as CSV UTF-8', kind)
+    try {
+      const result = await programme.importCsv(req.actor!, kind, csv)
+      renderImport(req, res, 200, { kind, result })
+    } catch (error) {
+      if (!(error instanceof ProgrammeImportRejected)) throw error
+      const errors = error.rowErrors
+      const shown = errors.slice(0, 10).map(e => ({
+        text: `Line ${e.line}${e.column ? `, column ${e.column}` : ''}: ${e.message}`,
+        href: '#import-errors',
+      }))
+      if (errors.length > shown.length)
+        shown.push({ text: `and ${errors.length - shown.length} more problems, listed below`, href: '#import-errors' })
+      renderImport(req, res, 422, { kind, errors, errorList: shown })
+    }
+  })
+
   return {
     router,
-    nav: [{ text: 'Programme', href: '/programme', overview: 'Progress', roles: PROGRAMME_READERS }],
+    nav: [
+      { text: 'Programme', href: '/programme', overview: 'Progress', roles: PROGRAMME_READERS },
+      { text: 'Import and export', href: '/programme/import', section: 'Programme', roles: PROGRAMME_EDITORS },
+    ],
+    uploadPaths: ['/programme/import'],
   }
 }

@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync'
+import { readCsv } from '../../platform/csv.ts'
 import { z } from 'zod'
 import { isIsoDate } from '../../platform/time/dates.ts'
 import { NEED_CODES, needAllowedFor } from './needs.ts'
@@ -148,68 +148,6 @@ export const COLUMNS = {
 } as const satisfies Record<ImportKind, readonly string[]>
 
 // ---- CSV ----------------------------------------------------------------------------------------
-
-type Record_ = { line: number; fields: string[] }
-
-function readCsv(text: string): { records: Record_[]; error: RowError | null } {
-  const records: Record_[] = []
-  // csv-parse counts a CRLF inside a quoted value as two lines, so physical lines are counted
-  // here: a record starts after the previous one's last line and any blank lines between.
-  let lastEnd = 0
-  let lastEmpty = 0
-  let overcount = 0
-  try {
-    parse(text, {
-      bom: true,
-      trim: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      record_delimiter: ['\r\n', '\n', '\r'],
-      on_record: (fields, context) => {
-        const line = lastEnd + 1 + (context.empty_lines - lastEmpty)
-        lastEnd = line + count(fields, /\r\n|\r|\n/g)
-        overcount += count(fields, /\r\n/g)
-        lastEmpty = context.empty_lines
-        // A row of nothing but commas, as spreadsheets leave at the end, is an empty line too.
-        if (fields.some(field => field !== '')) records.push({ line, fields })
-        return null
-      },
-    })
-  } catch (error) {
-    const e = error as { code?: string; lines?: number }
-    const next = nextNonBlankLine(text, lastEnd)
-    const at = e.code === 'CSV_QUOTE_NOT_CLOSED' || !e.lines ? next : Math.max(next, e.lines - overcount)
-    return { records, error: { line: at, column: null, message: csvMessage(e.code) } }
-  }
-  return { records, error: null }
-}
-
-/** The first line after `after` with anything on it: where the record that failed to parse began. */
-function nextNonBlankLine(text: string, after: number): number {
-  const lines = text.split(/\r\n|\r|\n/)
-  let line = after + 1
-  while (line < lines.length && lines[line - 1]!.trim() === '') line++
-  return line
-}
-
-function count(fields: string[], pattern: RegExp): number {
-  let n = 0
-  for (const field of fields) if (/[\r\n]/.test(field)) n += field.match(pattern)?.length ?? 0
-  return n
-}
-
-function csvMessage(code: string | undefined): string {
-  switch (code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return 'a quoted value starts here and is never closed'
-    case 'CSV_INVALID_CLOSING_QUOTE':
-      return 'a quote inside a quoted value must be doubled ("")'
-    case 'INVALID_OPENING_QUOTE':
-      return 'a value containing quotes must itself be quoted, with each quote doubled ("")'
-    default:
-      return 'this line is not valid CSV'
-  }
-}
 
 type Shaped = { rows: { line: number; values: Record<string, string> }[]; errors: RowError[] }
 
