@@ -6,6 +6,7 @@ import { loadCaseworkFixture } from '../support/casework-fixture.ts'
 import { loadDisputeFixture } from '../support/dispute-fixture.ts'
 import { LA, loadModerationFixture, TODAY } from '../support/fixture.ts'
 import { loadBudgetDemo } from '../../src/planning/budget-demo.ts'
+import { loadProgrammeDemo } from '../../src/programme/demo.ts'
 import { loadPlanningFixture } from '../support/planning-fixture.ts'
 import { loadReviewFixture } from '../support/review-fixture.ts'
 import { signIn, startE2E, visit, type E2E } from './support.ts'
@@ -27,6 +28,7 @@ before(async () => {
   await loadDisputeFixture(db, e.t.fixture)
   await loadPlanningFixture(db, e.t.fixture)
   await loadBudgetDemo(db, LA, TODAY)
+  await loadProgrammeDemo(db, LA, TODAY)
 })
 after(() => e?.close())
 
