@@ -7,7 +7,7 @@ import type { Measure, Rag } from './rules/progress.ts'
 // Action has seed 004's shape — 14 priority areas, 132 actions: 114 completed, 18 in progress, none
 // not started, every action complete in seven areas and all 13 of area 4's — but seed 004 names only
 // areas 2, 3, 4 and 10, so the other areas' titles, every action's wording, owners and dates, the
-// impact measures' baselines and targets and the RAG history are illustrative, and say so.
+// impact measures' targets, two of their baselines and the RAG history are illustrative, and say so.
 
 const ILLUSTRATIVE = 'Illustrative: seed 004 does not name this area of weakness.'
 const AREAS: { title: string; weakness: string; actions: number; inProgress: number }[] = [
@@ -267,9 +267,11 @@ export async function loadProgrammeDemo(db: Kysely<DB>, laCode: string, today: s
   await db
     .insertInto('programme_measure')
     .values([
-      { la_code: laCode, key: 'twenty_weeks_incl', baseline: 58, baseline_on: plusDays(today, -365), target: 90 },
+      // Seed 004: 46% within 20 weeks including exceptions, year to date November 2021.
+      { la_code: laCode, key: 'twenty_weeks_incl', baseline: 46, baseline_on: '2021-11-30', target: 90 },
       { la_code: laCode, key: 'twenty_weeks_excl', baseline: 62, baseline_on: plusDays(today, -365), target: 95 },
-      { la_code: laCode, key: 'reviews_outstanding', baseline: 420, baseline_on: plusDays(today, -365), target: 100 },
+      // Seed 004: 210 annual reviews outstanding in October 2021.
+      { la_code: laCode, key: 'reviews_outstanding', baseline: 210, baseline_on: '2021-10-31', target: 50 },
       { la_code: laCode, key: 'plans_ceased', baseline: 150, baseline_on: plusDays(today, -365), target: 250 },
     ])
     .execute()
