@@ -31,6 +31,12 @@ export function poundsToPence(text: string): number | string {
 
 type Body = Record<string, string | undefined>
 
+/** The form's text fields; a field sent twice (an array) or nested is dropped, so it reads as missing. */
+function textFields(body: unknown): Body {
+  if (typeof body !== 'object' || body === null) return {}
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => typeof value === 'string')) as Body
+}
+
 /**
  * The matrix form as the service's input: `choice-CODE` radios ('none' is no need), `evidence-CODE`
  * textareas, the band, and the package's rows (`line-N-…`), skipping rows left empty.
@@ -146,7 +152,7 @@ export function awardWeb(awards: AwardService): WebModule {
   router.post('/children/:childId/awards/:awardId/calculate', async (req, res) => {
     const { childId, awardId } = req.params
     const actor = actorOf(req)
-    const body = req.body as Body
+    const body = textFields(req.body)
     const input = formInput(body)
     try {
       await awards.saveAward(actor, awardId, input, childId)
@@ -161,7 +167,7 @@ export function awardWeb(awards: AwardService): WebModule {
   router.post('/children/:childId/awards/:awardId/save', async (req, res) => {
     const { childId, awardId } = req.params
     const actor = actorOf(req)
-    const body = req.body as Body
+    const body = textFields(req.body)
     const input = formInput(body)
     try {
       await awards.saveAward(actor, awardId, input, childId)
@@ -176,7 +182,7 @@ export function awardWeb(awards: AwardService): WebModule {
   router.post('/children/:childId/awards/:awardId/submit', async (req, res) => {
     const { childId, awardId } = req.params
     const actor = actorOf(req)
-    const body = req.body as Body
+    const body = textFields(req.body)
     const input = formInput(body)
     try {
       const { version } = await awards.saveAward(actor, awardId, input, childId)

@@ -37,6 +37,7 @@ export function legacyWeb(config: Config, legacy: LegacyImportService): WebModul
       const code = (uploadError as { code?: unknown }).code
       if (code === 'LIMIT_FILE_SIZE')
         return fileError(req, res, 413, `The selected file must be smaller than ${megabytes(limit)}`)
+      if (code === 'ZIP_ARCHIVE') return fileError(req, res, 400, 'The selected file must be a CSV')
       return fileError(req, res, 400, 'The selected file could not be uploaded. Choose one CSV file and try again')
     }
     const file = req.file

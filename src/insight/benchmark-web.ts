@@ -33,7 +33,7 @@ export function benchmarkWeb(
   uploadLimit = PUBLISHED_UPLOAD_LIMIT,
 ): WebModule {
   const router = Router()
-  const upload = fileUpload(uploadLimit)
+  const upload = fileUpload(uploadLimit, { acceptZip: true })
 
   router.get('/insight/benchmarking', async (req, res) => {
     const benchmark = await benchmarks.benchmark(actorOf(req), req.query)

@@ -49,6 +49,7 @@ export function importWeb(config: Config, imports: ImportService, sessions: Sess
       if (code === 'LIMIT_FILE_SIZE') {
         return formError(res, 413, 'file', `The selected file must be smaller than ${megabytes(limit)}`, body.kind)
       }
+      if (code === 'ZIP_ARCHIVE') return formError(res, 400, 'file', 'The selected file must be a CSV', body.kind)
       return formError(
         res,
         400,

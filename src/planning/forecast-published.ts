@@ -20,13 +20,20 @@ async function zipFiles(file: string): Promise<{ name: string; text: string }[]>
     )
   }
   const out: { name: string; text: string }[] = []
+  const tooBig = () => new PublishedFileRejected(`${path.basename(file)}: it unpacks to more than any DfE release`)
+  // The sizes the zip's directory declares are checked before anything is inflated; what is inflated is counted too.
+  const declared = Object.values(zip.files).reduce(
+    (sum, f) => sum + ((f as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0),
+    0,
+  )
+  if (declared > MAX_UNCOMPRESSED_BYTES) throw tooBig()
   let budget = MAX_UNCOMPRESSED_BYTES
   for (const entry of Object.values(zip.files)) {
     const name = path.posix.basename(entry.name)
     if (entry.dir || !WANTED.has(name)) continue
     const text = await entry.async('string')
     budget -= text.length
-    if (budget < 0) throw new PublishedFileRejected(`${path.basename(file)}: it unpacks to more than any DfE release`)
+    if (budget < 0) throw tooBig()
     out.push({ name, text })
   }
   return out
