@@ -14,6 +14,7 @@ import { PARAMS, TABLE, USERS, type Row, type Who } from './authorisation-table.
 import { Client, signedIn, startTestApp } from './support/app.ts'
 import { LA, loadModerationFixture, TODAY } from './support/fixture.ts'
 import { loadBudgetDemo } from '../src/planning/budget-demo.ts'
+import { loadProgrammeDemo } from '../src/programme/demo.ts'
 import { loadCaseworkFixture } from './support/casework-fixture.ts'
 import { loadReviewFixture } from './support/review-fixture.ts'
 import { loadDisputeFixture } from './support/dispute-fixture.ts'
@@ -33,6 +34,7 @@ await loadCaseworkFixture(t.database.db, t.fixture)
 await loadReviewFixture(t.database.db, t.fixture)
 await loadDisputeFixture(t.database.db, t.fixture)
 await loadBudgetDemo(t.database.db, LA, TODAY)
+t.fixture.programme = (await loadProgrammeDemo(t.database.db, LA, TODAY)).first
 after(() => t.close())
 
 /** Every field name the app's forms use, read from the templates, so the fuzz reaches past "field missing". */
