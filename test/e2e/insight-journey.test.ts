@@ -87,9 +87,7 @@ describe('insight journey', () => {
       assert.match(page.url(), /date=2026-01-18/)
       assert.match(await page.locator('h1').innerText(), /SEND scrutiny report: 18 January 2026/)
       assert.match(await page.locator('main').innerText(), /On 18 January 2026, 3 EHC plans were in force\./)
-      assert.ok(
-        await page.getByText('Programme progress — available when the improvement programme is recorded').isVisible(),
-      )
+      assert.ok(await page.getByText('No Written Statement of Action has been recorded.').isVisible())
 
       // Printed, the header, menus and controls are left off.
       await page.emulateMedia({ media: 'print' })
