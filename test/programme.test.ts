@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import JSZip from 'jszip'
+import request from 'supertest'
 import { loadBudgetDemo } from '../src/planning/budget-demo.ts'
 import { loadProgrammeDemo } from '../src/programme/demo.ts'
 import { signedIn, startTestApp, type Client, type TestApp } from './support/app.ts'
@@ -237,5 +239,40 @@ describe('the improvement programme', () => {
       .where('i.ref', '=', '2.2')
       .execute()
     assert.deepEqual(changes, [{ from_rag: 'on_track', to_rag: 'at_risk', reason: 'Tender delayed' }])
+  })
+
+  it('imports the Excel download back, and refuses a zip bomb named .xlsx before opening it', async () => {
+    await manager.get('/programme/import')
+    const xlsx = await request(t.app)
+      .get('/programme/download?table=actions&format=xlsx')
+      .set('Cookie', manager.cookie)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => done(null, Buffer.concat(chunks)))
+      })
+    assert.equal(xlsx.status, 200)
+    const count = await db()
+      .selectFrom('programme_action')
+      .select(db().fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+    const back = await manager.upload('/programme/import', 'file', 'actions.xlsx', xlsx.body as Buffer, {
+      kind: 'actions',
+    })
+    assert.equal(back.status, 200)
+    assert.match(back.text, new RegExp(`0 added, ${Number(count.n)} updated`))
+
+    const bomb = new JSZip()
+    bomb.file('xl/worksheets/sheet1.xml', Buffer.alloc(60 * 1024 * 1024, 0x20))
+    const small = await bomb.generateAsync({
+      type: 'nodebuffer',
+      compression: 'DEFLATE',
+      compressionOptions: { level: 9 },
+    })
+    assert.ok(small.length < 1024 * 1024)
+    const refused = await manager.upload('/programme/import', 'file', 'actions.xlsx', small, { kind: 'actions' })
+    assert.equal(refused.status, 422)
+    assert.match(refused.text, /the workbook would unpack to more than 50 MB, so it was not opened/)
   })
 })

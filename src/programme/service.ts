@@ -20,7 +20,7 @@ import {
   type Status,
 } from './rules/progress.ts'
 import { ProgrammeStore } from './store.ts'
-import { ACTION_COLUMNS, ITEM_COLUMNS, parseActions, parseItems } from './rules/rows.ts'
+import { ACTION_COLUMNS, ITEM_COLUMNS, parseActions, parseItems, type Read } from './rules/rows.ts'
 import type { CsvError } from '../platform/csv.ts'
 
 // The improvement programme (seeds 003 and 004): the Written Statement of Action's priority areas and
@@ -335,17 +335,18 @@ export class ProgrammeService {
   }
 
   /**
-   * Imports actions or plan items from CSV: a row whose ref exists updates it, a new ref adds one. Every
+   * Imports actions or plan items, read from a CSV file or an Excel sheet (src/platform/csv.ts, xlsx.ts):
+   * a row whose ref exists updates it, a new ref adds one. Every
    * row is applied, in one transaction, or none: each bad row is reported by line and column. A plan
    * item whose RAG changes needs its rag_reason, and the change is kept in its history.
    */
-  async importCsv(actor: Actor, which: string, csv: string): Promise<{ added: number; updated: number }> {
+  async importFile(actor: Actor, which: string, read: Read): Promise<{ added: number; updated: number }> {
     if (!this.mayEdit(actor)) throw new ForbiddenError()
     const result =
       which === 'actions'
-        ? await this.importActions(actor, csv)
+        ? await this.importActions(actor, read)
         : which === 'items'
-          ? await this.importItems(actor, csv)
+          ? await this.importItems(actor, read)
           : null
     if (!result) throw new NotFoundError()
     return result
@@ -360,8 +361,8 @@ export class ProgrammeService {
     throw new ProgrammeImportRejected(errors)
   }
 
-  private async importActions(actor: Actor, csv: string) {
-    const parsed = parseActions(csv, this.clock.today())
+  private async importActions(actor: Actor, read: Read) {
+    const parsed = parseActions(read, this.clock.today())
     if (!parsed.ok) return this.refused(actor, 'actions', parsed.errors)
     const areas = new Map((await this.store.areas()).map(a => [a.position, a.id]))
     const errors = parsed.rows.flatMap(r =>
@@ -397,8 +398,8 @@ export class ProgrammeService {
     })
   }
 
-  private async importItems(actor: Actor, csv: string) {
-    const parsed = parseItems(csv)
+  private async importItems(actor: Actor, read: Read) {
+    const parsed = parseItems(read)
     if (!parsed.ok) return this.refused(actor, 'items', parsed.errors)
     const streams = new Map((await this.store.workstreams()).map(w => [w.number, w.id]))
     const current = new Map((await this.store.items()).map(i => [i.ref, i]))

@@ -4,6 +4,8 @@ import { ForbiddenError } from '../platform/errors.ts'
 import { sendTable } from '../platform/http/downloads.ts'
 import { fileUpload, megabytes, utf8 } from '../platform/http/upload.ts'
 import { ACTION_COLUMNS, ITEM_COLUMNS } from './rules/rows.ts'
+import { readCsv } from '../platform/csv.ts'
+import { readXlsx } from '../platform/xlsx.ts'
 import { ConflictError, ValidationError } from '../platform/errors.ts'
 import type { WebModule } from '../platform/http/app.ts'
 import { errorSummary } from '../platform/http/validation.ts'
@@ -21,7 +23,8 @@ const ragItems = [...RAGS].reverse().map(r => ({ value: r, text: RAG_LABELS[r] }
 export function programmeWeb(config: Config, programme: ProgrammeService): WebModule {
   const router = Router()
   const limit = config.uploadLimitBytes
-  const upload = fileUpload(limit)
+  // Excel workbooks are zips: readXlsx checks their sizes before opening them.
+  const upload = fileUpload(limit, { acceptZip: true })
 
   router.get('/programme', async (req: Request, res: Response) => {
     const view = await programme.overview(req.actor!)
@@ -139,21 +142,27 @@ export function programmeWeb(config: Config, programme: ProgrammeService): WebMo
         res,
         400,
         'file',
-        'The selected file could not be uploaded. Choose one CSV file and try again',
+        'The selected file could not be uploaded. Choose one CSV or Excel file and try again',
         kind,
       )
     }
     if (kind !== 'actions' && kind !== 'items')
       return fileError(req, res, 400, 'kind', 'Choose whether the file holds actions or plan items', kind)
     const file = req.file
-    if (!file || !file.originalname) return fileError(req, res, 400, 'file', 'Select a CSV file', kind)
-    if (!/\.(csv|txt)$/i.test(file.originalname))
-      return fileError(req, res, 400, 'file', 'The selected file must be a CSV', kind)
+    if (!file || !file.originalname) return fileError(req, res, 400, 'file', 'Select a CSV or Excel file', kind)
+    const excel = /\.xlsx$/i.test(file.originalname)
+    if (!excel && !/\.(csv|txt)$/i.test(file.originalname))
+      return fileError(req, res, 400, 'file', 'The selected file must be a CSV or an Excel workbook (.xlsx)', kind)
     if (file.size === 0) return fileError(req, res, 400, 'file', 'The selected file is empty', kind)
-    const csv = utf8(file.buffer)
-    if (csv === null) return fileError(req, res, 400, 'file', 'The selected file must be saved as CSV UTF-8', kind)
+    let read
+    if (excel) read = await readXlsx(file.buffer)
+    else {
+      const csv = utf8(file.buffer)
+      if (csv === null) return fileError(req, res, 400, 'file', 'The selected file must be saved as CSV UTF-8', kind)
+      read = readCsv(csv)
+    }
     try {
-      const result = await programme.importCsv(req.actor!, kind, csv)
+      const result = await programme.importFile(req.actor!, kind, read)
       renderImport(req, res, 200, { kind, result })
     } catch (error) {
       if (!(error instanceof ProgrammeImportRejected)) throw error

@@ -86,7 +86,7 @@ describe('programme journey', () => {
     await visit(page, '/programme/import')
     await checkA11y(page)
     await page.getByLabel('Actions').check()
-    await page.getByLabel('CSV file').setInputFiles({
+    await page.getByLabel('CSV or Excel file').setInputFiles({
       name: 'actions.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from('ref,area,description,owner,due_date,status\n1.1,1,,Owner,2026-01-01,in_progress\n'),

@@ -1,9 +1,12 @@
-import { readCsv, type CsvError } from '../../platform/csv.ts'
+import type { CsvError, CsvRecord } from '../../platform/csv.ts'
 import { actionProblems, RAG_LABELS, RAGS, STATUS_LABELS, STATUSES, type Rag, type Status } from './progress.ts'
 
 // The programme's import files (docs/programme.md): actions and plan items, one per line, in the same
-// columns the downloads use, so a download edited in a spreadsheet can be imported back. Checked here
-// without the database; the service resolves areas, workstreams and existing refs.
+// columns the downloads use, so a download edited in a spreadsheet can be imported back. The records come
+// already read from a CSV file or an Excel sheet; checked here without the database; the service
+// resolves areas, workstreams and existing refs.
+
+export type Read = { records: CsvRecord[]; error: CsvError | null }
 
 export const ACTION_COLUMNS = [
   'ref',
@@ -60,9 +63,8 @@ function choice<K extends string>(value: string, keys: readonly K[], labels: Rec
   return keys.find(k => k === v || labels[k].toLowerCase() === v) ?? null
 }
 
-function table(text: string, columns: readonly string[], optional: readonly string[]) {
+function table({ records, error }: Read, columns: readonly string[], optional: readonly string[]) {
   const errors: CsvError[] = []
-  const { records, error } = readCsv(text)
   const [head, ...body] = records
   if (!head)
     return {
@@ -117,8 +119,8 @@ const ACTION_FIELD_COLUMNS: Record<string, string> = {
 }
 
 /** Reads an actions file; every bad row is reported by line and column, and nothing returned unless all are good. */
-export function parseActions(text: string, today: string): Parsed<ActionRow> {
-  const { errors, rows: raw } = table(text, ACTION_COLUMNS, ['evidence', 'completed_on'])
+export function parseActions(read: Read, today: string): Parsed<ActionRow> {
+  const { errors, rows: raw } = table(read, ACTION_COLUMNS, ['evidence', 'completed_on'])
   const rows: ActionRow[] = []
   const refs = new Map<string, number>()
   for (const { line, v } of raw) {
@@ -158,8 +160,8 @@ export function parseActions(text: string, today: string): Parsed<ActionRow> {
 }
 
 /** Reads a plan items file; every bad row is reported by line and column, and nothing returned unless all are good. */
-export function parseItems(text: string): Parsed<ItemRow> {
-  const { errors, rows: raw } = table(text, ITEM_COLUMNS, ['purpose', 'next_steps', 'impact', 'rag_reason'])
+export function parseItems(read: Read): Parsed<ItemRow> {
+  const { errors, rows: raw } = table(read, ITEM_COLUMNS, ['purpose', 'next_steps', 'impact', 'rag_reason'])
   const rows: ItemRow[] = []
   const refs = new Map<string, number>()
   for (const { line, v } of raw) {
