@@ -5,7 +5,8 @@ import type { TrajectoryYear } from './rules/budget-trajectory.ts'
 
 const WIDTH = 640
 const HEIGHT = 280
-const [LEFT, RIGHT, TOP, BOTTOM] = [80, 20, 16, 36]
+// Room on the right for the last year's label, which is centred on the last point.
+const [LEFT, RIGHT, TOP, BOTTOM] = [80, 36, 16, 36]
 const COLOURS = ['#0b0c0c', '#1d70b8', '#00703c', '#d4351c', '#4c2c92', '#f47738']
 const DASHES = ['', '6 4', '2 3', '10 3 2 3', '1 2', '8 2']
 
