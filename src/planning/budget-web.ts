@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express'
 import type { WebModule } from '../platform/http/app.ts'
-import { errorSummary } from '../platform/http/validation.ts'
-import { ConflictError, ForbiddenError, ValidationError } from '../platform/errors.ts'
+import { errorSummary, refusal } from '../platform/http/validation.ts'
+import { ForbiddenError, ValidationError } from '../platform/errors.ts'
 import { trajectoryChart } from './budget-chart.ts'
 import { BUDGET_READERS, type BudgetService } from './budget-service.ts'
 import type { ReserveService } from './reserve-service.ts'
@@ -85,17 +85,15 @@ export function budgetWeb(budget: BudgetService, reserves: ReserveService): WebM
       await budget.saveLineBudget(actor, String(entry.year), entry.line, req.body as Record<string, unknown>)
       res.redirect(303, '/planning/budget#high-needs-lines')
     } catch (error) {
-      const conflict = error instanceof ConflictError
-      if (!(error instanceof ValidationError) && !conflict) throw error
+      const { status, ...shown } = refusal(error)
       // On a conflict the page shows the budget now saved; what was typed stays in the form.
-      const latest = conflict ? await budget.lineBudget(actor, String(entry.year), entry.line) : entry
-      res.status(conflict ? 409 : 400).render(LINE_VIEW, {
+      const latest = shown.conflict ? await budget.lineBudget(actor, String(entry.year), entry.line) : entry
+      res.status(status).render(LINE_VIEW, {
         pageTitle: `${entry.label} budget ${fy(entry.year)}`,
         entry: latest,
         fy,
         values: req.body,
-        conflict,
-        ...(error instanceof ValidationError ? errorSummary(error.errors) : {}),
+        ...shown,
       })
     }
   })
@@ -125,18 +123,16 @@ export function budgetWeb(budget: BudgetService, reserves: ReserveService): WebM
       await budget.saveAssumptions(actor, req.body as Record<string, unknown>)
       res.redirect(303, '/planning/budget#trajectory')
     } catch (error) {
-      const conflict = error instanceof ConflictError
-      if (!(error instanceof ValidationError) && !conflict) throw error
+      const { status, ...shown } = refusal(error)
       // On a conflict the latest saved figures are shown beside the ones typed, which are kept.
       const current = await budget.assumptions(actor)
-      res.status(conflict ? 409 : 400).render(ASSUMPTIONS_VIEW, {
+      res.status(status).render(ASSUMPTIONS_VIEW, {
         pageTitle: ASSUMPTIONS_TITLE,
         current,
         stored: stored(current),
         fy,
         values: req.body,
-        conflict,
-        ...(error instanceof ValidationError ? errorSummary(error.errors) : {}),
+        ...shown,
       })
     }
   })

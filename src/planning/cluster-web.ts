@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express'
-import { ConflictError, ValidationError } from '../platform/errors.ts'
+import { ValidationError } from '../platform/errors.ts'
 import type { WebModule } from '../platform/http/app.ts'
-import { errorSummary } from '../platform/http/validation.ts'
+import { errorSummary, refusal } from '../platform/http/validation.ts'
 import { CLUSTER_ROLES, type ClusterService } from './cluster-service.ts'
 import { FACTOR_LABELS, FACTORS } from './rules/cluster-formula.ts'
 
@@ -81,15 +81,10 @@ export function clusterWeb(service: ClusterService): WebModule {
       await service.updateEnteredMeasures(req.actor!, code, req.body as Record<string, unknown>)
       res.redirect(303, `/planning/clusters/${encodeURIComponent(code)}`)
     } catch (error) {
-      const conflict = error instanceof ConflictError
-      if (!(error instanceof ValidationError) && !conflict) throw error
+      const { status, ...shown } = refusal(error)
       // The page shows the latest measures; what was typed stays in the form.
-      res.status(conflict ? 409 : 400)
-      await renderCluster(req, res, {
-        measureValues: req.body,
-        conflict,
-        ...(error instanceof ValidationError ? errorSummary(error.errors) : {}),
-      })
+      res.status(status)
+      await renderCluster(req, res, { measureValues: req.body, ...shown })
     }
   })
 

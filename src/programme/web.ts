@@ -6,9 +6,8 @@ import { fileUpload, megabytes, utf8 } from '../platform/http/upload.ts'
 import { ACTION_COLUMNS, ITEM_COLUMNS } from './rules/rows.ts'
 import { readCsv } from '../platform/csv.ts'
 import { readXlsx } from '../platform/xlsx.ts'
-import { ConflictError, ValidationError } from '../platform/errors.ts'
 import type { WebModule } from '../platform/http/app.ts'
-import { errorSummary } from '../platform/http/validation.ts'
+import { refusal } from '../platform/http/validation.ts'
 import { MEASURE_LABELS, RAG_LABELS, RAGS, STATUS_LABELS, STATUSES } from './rules/progress.ts'
 import { PROGRAMME_EDITORS, PROGRAMME_READERS, ProgrammeImportRejected, type ProgrammeService } from './service.ts'
 
@@ -55,15 +54,10 @@ export function programmeWeb(config: Config, programme: ProgrammeService): WebMo
       const { area } = await programme.action(req.actor!, String(req.params.actionId))
       res.redirect(303, `/programme/areas/${area.id}`)
     } catch (error) {
-      const conflict = error instanceof ConflictError
-      if (!(error instanceof ValidationError) && !conflict) throw error
+      const { status, ...shown } = refusal(error)
       // The page shows the action as now saved; what was typed stays in the form.
-      res.status(conflict ? 409 : 400)
-      await renderAction(req, res, {
-        values: req.body,
-        conflict,
-        ...(error instanceof ValidationError ? errorSummary(error.errors) : {}),
-      })
+      res.status(status)
+      await renderAction(req, res, { values: req.body, ...shown })
     }
   })
 
@@ -85,14 +79,10 @@ export function programmeWeb(config: Config, programme: ProgrammeService): WebMo
       await programme.updateItem(req.actor!, String(req.params.itemId), req.body as Record<string, unknown>)
       res.redirect(303, `/programme/items/${encodeURIComponent(String(req.params.itemId))}`)
     } catch (error) {
-      const conflict = error instanceof ConflictError
-      if (!(error instanceof ValidationError) && !conflict) throw error
-      res.status(conflict ? 409 : 400)
-      await renderItem(req, res, {
-        values: req.body,
-        conflict,
-        ...(error instanceof ValidationError ? errorSummary(error.errors) : {}),
-      })
+      const { status, ...shown } = refusal(error)
+      // The page shows the item as now saved; what was typed stays in the form.
+      res.status(status)
+      await renderItem(req, res, { values: req.body, ...shown })
     }
   })
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { ValidationError, type FieldError } from '../errors.ts'
+import { ConflictError, ValidationError, type FieldError } from '../errors.ts'
 
 /** Parses input with a zod schema, or throws a ValidationError naming each field in order. */
 export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
@@ -29,4 +29,17 @@ export function errorSummary(errors: FieldError[]) {
       { text: string }
     >,
   }
+}
+
+/**
+ * A save refused for its input (400, with the error summary) or because someone else saved first (409,
+ * `conflict` for the page to say so beside the latest): the status and what the form page needs to
+ * show it again with what was typed. Rethrows any other error.
+ */
+export function refusal(
+  error: unknown,
+): { status: 400 | 409; conflict: boolean } & Partial<ReturnType<typeof errorSummary>> {
+  if (error instanceof ValidationError) return { status: 400, conflict: false, ...errorSummary(error.errors) }
+  if (error instanceof ConflictError) return { status: 409, conflict: true }
+  throw error
 }
