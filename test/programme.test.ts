@@ -275,4 +275,25 @@ describe('the improvement programme', () => {
     assert.equal(refused.status, 422)
     assert.match(refused.text, /the workbook would unpack to more than 50 MB, so it was not opened/)
   })
+
+  it('lists actions whatever refs the import allowed, numbered parts in order', async () => {
+    await manager.get('/programme/import')
+    const csv = [
+      'ref,area,description,owner,due_date,status,completed_on,evidence',
+      '13.10,13,Tenth,Head of SEND,2027-03-31,in_progress,,',
+      '13..2,13,Odd ref,Head of SEND,2027-03-31,in_progress,,',
+      '999999999999,13,Long ref,Head of SEND,2027-03-31,in_progress,,',
+    ].join('\n')
+    assert.equal((await manager.upload('/programme/import', 'file', 'a.csv', csv, { kind: 'actions' })).status, 200)
+    const area = await db()
+      .selectFrom('programme_area')
+      .select('id')
+      .where('position', '=', 13)
+      .executeTakeFirstOrThrow()
+    const page = await manager.get(`/programme/areas/${area.id}`)
+    assert.equal(page.status, 200)
+    const refs = [...page.text.matchAll(/href="\/programme\/actions\/[0-9a-f-]+">([^<]+)<\/a>/g)].map(m => m[1])
+    assert.ok(refs.indexOf('13.7') < refs.indexOf('13.10'), refs.join(' '))
+    assert.ok(refs.includes('13..2') && refs.includes('999999999999'))
+  })
 })

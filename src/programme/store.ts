@@ -6,6 +6,9 @@ import type { Measure, Rag, Status } from './rules/progress.ts'
 
 const uuidOrNull = (id: string) => (/^[0-9a-f-]{36}$/i.test(id) ? id : null)
 const byId = (id: string) => sql<string>`${uuidOrNull(id)}::uuid`
+/** Refs like 2.10 sort after 2.9: by each dotted run of digits as a number (any ref the import allows). */
+const refOrder = (column: 'a.ref' | 'i.ref') =>
+  sql`array_remove(string_to_array(regexp_replace(${sql.ref(column)}, '[^0-9.]', '', 'g'), '.'), '')::numeric[]`
 
 export type ActionValues = {
   description: string
@@ -61,10 +64,9 @@ export class ProgrammeStore {
       ])
       .where('a.la_code', '=', this.laCode)
     if (areaId) q = q.where('a.area_id', '=', byId(areaId))
-    // Refs like 2.10 sort after 2.9: by each dotted part as a number.
     return q
       .orderBy('r.position')
-      .orderBy(sql`string_to_array(regexp_replace(a.ref, '[^0-9.]', '', 'g'), '.')::int[]`)
+      .orderBy(refOrder('a.ref'))
       .orderBy('a.ref')
       .execute()
   }
@@ -146,7 +148,7 @@ export class ProgrammeStore {
       ])
       .where('i.la_code', '=', this.laCode)
       .orderBy('w.number')
-      .orderBy(sql`string_to_array(regexp_replace(i.ref, '[^0-9.]', '', 'g'), '.')::int[]`)
+      .orderBy(refOrder('i.ref'))
       .orderBy('i.ref')
       .execute()
   }
