@@ -64,11 +64,7 @@ export class ProgrammeStore {
       ])
       .where('a.la_code', '=', this.laCode)
     if (areaId) q = q.where('a.area_id', '=', byId(areaId))
-    return q
-      .orderBy('r.position')
-      .orderBy(refOrder('a.ref'))
-      .orderBy('a.ref')
-      .execute()
+    return q.orderBy('r.position').orderBy(refOrder('a.ref')).orderBy('a.ref').execute()
   }
 
   action(id: string) {
