@@ -10,7 +10,8 @@ import {
 
 // Whose request a query serves, told to PostgreSQL so that row-level security (migration 0014) can
 // hold even where a service forgets a filter. See docs/decisions/0014-row-level-security.md.
-//   la     — a web request by LA staff (or by no one yet: sign-in): every row, as the application role
+//   la     — a web request by LA staff (or by no one yet: sign-in): every row, as the staff role
+//            (BYPASSRLS, migration 0021) where the server has it, else as the application role
 //   school — a web request by a school user: only their setting's rows and the records of children
 //            placed there, as the application role
 //   owner  — everything outside a web request (migrations, CLI commands, imports and generators run
@@ -20,6 +21,8 @@ export type DbScope = { kind: 'la' } | { kind: 'school'; settingId: string } | {
 
 /** The role web requests' queries run as: it owns nothing and is not a superuser. */
 export const APP_ROLE = 'opensend_app'
+/** LA staff's requests run as this one when it exists: as APP_ROLE, but it passes the policies by (0021). */
+export const STAFF_ROLE = 'opensend_staff'
 
 const OWNER: DbScope = { kind: 'owner' }
 const storage = new AsyncLocalStorage<DbScope>()
@@ -41,8 +44,15 @@ export function currentScope(): DbScope {
 function settingsFor(scope: DbScope): [role: string, scope: string, settingId: string] {
   if (scope.kind === 'owner') return ['none', 'la', '']
   if (scope.kind === 'school') return [APP_ROLE, 'school', scope.settingId]
-  return [APP_ROLE, 'la', '']
+  return [STAFF_ROLE, 'la', '']
 }
+
+// The staff role is taken only where migration 0021 could make it (and the login may SET ROLE to it);
+// otherwise LA requests run as the application role, under policies that let them see every row.
+const SET_SCOPE = `select set_config('role', case when $1 = '${STAFF_ROLE}' then coalesce(
+    (select rolname from pg_roles where rolname = '${STAFF_ROLE}' and pg_has_role(session_user, oid, 'member')),
+    '${APP_ROLE}') else $1 end, false),
+  set_config('opensend.scope', $2, false), set_config('opensend.setting_id', $3, false)`
 
 /**
  * Sets the role and the reach on each connection as it is taken from the pool, before the query or
@@ -60,12 +70,7 @@ class ScopedPostgresDriver extends PostgresDriver {
     if (this.applied.get(connection) === key) return connection
     try {
       this.applied.delete(connection)
-      await connection.executeQuery(
-        CompiledQuery.raw(
-          `select set_config('role', $1, false), set_config('opensend.scope', $2, false), set_config('opensend.setting_id', $3, false)`,
-          values,
-        ),
-      )
+      await connection.executeQuery(CompiledQuery.raw(SET_SCOPE, values))
     } catch (error) {
       await this.releaseConnection(connection as Parameters<PostgresDriver['releaseConnection']>[0])
       throw error
