@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import fc from 'fast-check'
 import { loadCaseworkDemo } from '../src/casework/demo.ts'
+import { annualReviewsOutstanding } from '../src/casework/rules/measures.ts'
 import { loadFundingDemo } from '../src/funding/demo.ts'
-import { caseloadRecords } from '../src/insight/caseload.ts'
+import { CaseloadStore, caseloadRecords } from '../src/insight/caseload.ts'
+import { DashboardService } from '../src/insight/dashboard.ts'
+import { AGE_BANDS, type CaseloadFilter } from '../src/insight/rules/caseload.ts'
 import { validateSen2 } from '../src/insight/rules/sen2-validate.ts'
 import { buildSen2, countSen2, planIncluded, requestIncluded, type Sen2Return } from '../src/insight/rules/sen2.ts'
 import { Sen2Store } from '../src/insight/sen2-store.ts'
 import { loadModerationDemo } from '../src/moderation/demo.ts'
 import { loadDemo } from '../src/people/demo/index.ts'
 import type { Database } from '../src/platform/db/index.ts'
+import { fixedClock } from '../src/platform/time/clock.ts'
 import { freshDatabase } from './support/database.ts'
 
 // The SEN2 return's plans in force on the reference date are the dashboards' caseload on that date
@@ -97,4 +102,77 @@ describe('the SEN2 return reconciles with the dashboards', () => {
       assert.equal(report.errors + report.queries, report.issues.length)
     })
   }
+})
+
+describe('annual reviews outstanding', () => {
+  // The dashboard asks SQL only for the plans whose review could be due; the rule over every plan in
+  // force, read whole, must give the same counts on any date.
+  it('counts what the rule counts over every plan in force, on any date', async () => {
+    const plans = await database.db.selectFrom('ehc_plan').selectAll().where('la_code', '=', LA).execute()
+    const reviews = await database.db.selectFrom('annual_review').selectAll().where('la_code', '=', LA).execute()
+    assert.ok(reviews.length > 50, `a demo with reviews (${reviews.length})`)
+    const dashboards = new DashboardService(database.db, LA, fixedClock(now))
+    const day = fc.integer({ min: Date.parse('2019-01-01'), max: Date.parse('2028-12-31') })
+    await fc.assert(
+      fc.asyncProperty(day, async ms => {
+        const on = new Date(ms).toISOString().slice(0, 10)
+        const expected = annualReviewsOutstanding(
+          plans
+            .filter(p => p.issued_on <= on && (p.ceased_on === null || p.ceased_on > on))
+            .map(p => {
+              const own = reviews.filter(v => v.plan_id === p.id)
+              const decided = own.map(v => v.decision_on).filter((d): d is string => d !== null && d <= on)
+              const open = own
+                .filter(v => v.kind === 'annual' && (v.decision_on === null || v.decision_on > on))
+                .sort((a, b) => (a.due_on < b.due_on ? -1 : 1))[0]
+              return {
+                planId: p.id,
+                issuedOrLastReviewedOn: decided.sort().at(-1) ?? p.issued_on,
+                meetingHeldOn: open?.meeting_on && open.meeting_on <= on ? open.meeting_on : null,
+                decisionOn: null,
+              }
+            }),
+          on,
+        )
+        const meeting = expected.filter(o => o.missing === 'meeting').length
+        const table = await dashboards.reviewsOutstanding(on, {})
+        assert.deepEqual(table.rows, [
+          ['Review meeting not held', meeting],
+          ['Meeting held, decision not sent', expected.length - meeting],
+          ['Total', expected.length],
+        ])
+      }),
+      { numRuns: 25 },
+    )
+  })
+})
+
+describe('caseload over time', () => {
+  // One pass with a filtered count per date gives what counting on each date alone gives.
+  it('counts each date of a series as the caseload on that date, with any filter', async () => {
+    const caseload = new CaseloadStore(database.db, LA)
+    const localities = (
+      await database.db.selectFrom('locality').select('code').where('la_code', '=', LA).execute()
+    ).map(l => l.code)
+    const filter: fc.Arbitrary<CaseloadFilter> = fc.record(
+      {
+        locality: fc.constantFrom(...localities),
+        need: fc.constantFrom('ASD', 'SEMH', 'SLCN', 'MLD'),
+        ageBand: fc.constantFrom(...AGE_BANDS.map(b => b.code)),
+        settingType: fc.constantFrom('mainstream', 'special'),
+      },
+      { requiredKeys: [] },
+    )
+    const date = fc
+      .integer({ min: Date.parse('2018-01-01'), max: Date.parse('2027-12-31') })
+      .map(ms => new Date(ms).toISOString().slice(0, 10))
+    await fc.assert(
+      fc.asyncProperty(filter, fc.uniqueArray(date, { minLength: 1, maxLength: 7 }), async (f, dates) => {
+        const series = await caseload.series(dates, f)
+        for (const on of dates) assert.equal(series.get(on), await caseload.count(on, f), `${on} ${JSON.stringify(f)}`)
+      }),
+      { numRuns: 30 },
+    )
+    assert.ok((await caseload.count(today)) > 100)
+  })
 })

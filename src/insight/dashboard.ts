@@ -434,7 +434,11 @@ export class DashboardService {
       left join annual_review v on v.la_code = p.la_code and v.plan_id = p.id
       where p.la_code = ${this.laCode} and p.issued_on <= ${d} and (p.ceased_on is null or p.ceased_on > ${d})
         ${filterSql(filter, d)}
-      group by p.id, p.issued_on`.execute(this.db)
+      group by p.id, p.issued_on
+      -- Only plans whose review could be due (R6: 12 months from issue or the last review): the rule
+      -- below decides exactly, on far fewer rows than every plan in force.
+      having coalesce(max(v.decision_on) filter (where v.decision_on <= ${d}), p.issued_on) < ${d} - interval '11 months'
+      `.execute(this.db)
     const outstanding = annualReviewsOutstanding(
       plans.map(p => ({
         planId: p.id,
