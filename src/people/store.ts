@@ -1,4 +1,12 @@
-import { sql, type Insertable, type Kysely, type SelectQueryBuilder } from 'kysely'
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Insertable,
+  type Kysely,
+  type SelectQueryBuilder,
+  type SqlBool,
+} from 'kysely'
 import type { DB } from '../schema.ts'
 import { prefixRange } from './rules/name-search.ts'
 
@@ -51,6 +59,39 @@ export class PeopleStore {
       .where(eb => eb.or([eb('placement.end_date', 'is', null), eb('placement.end_date', '>=', on)]))
   }
 
+  /** The conditions on the child's own columns: the authority, the SEN status and the search words. */
+  private childConditions(filter: ChildFilter) {
+    return (eb: ExpressionBuilder<DB, 'child'>) => {
+      const parts: Expression<SqlBool>[] = [eb('child.la_code', '=', this.laCode)]
+      if (filter.senStatus) parts.push(eb('child.sen_status', '=', filter.senStatus))
+      const q = filter.q?.trim()
+      if (q) {
+        const upper = q.toUpperCase()
+        if (UPN_LIKE.test(upper)) {
+          parts.push(eb('child.upn', '=', upper))
+        } else {
+          const words = q.toLowerCase().split(/\s+/).slice(0, 4)
+          parts.push(
+            eb.or([
+              eb('child.local_id', '=', q),
+              eb.and(
+                words.map(word => {
+                  // A prefix as a range of the stored lower-case keys: the range operators are leakproof,
+                  // so the name indexes are used beneath row-level security (migration 0018).
+                  const [from, to] = prefixRange(word)
+                  const startsWith = (key: 'child.first_name_key' | 'child.last_name_key') =>
+                    to === null ? eb(key, sql`~>=~`, from) : eb.and([eb(key, sql`~>=~`, from), eb(key, sql`~<~`, to)])
+                  return eb.or([startsWith('child.first_name_key'), startsWith('child.last_name_key')])
+                }),
+              ),
+            ]),
+          )
+        }
+      }
+      return eb.and(parts)
+    }
+  }
+
   private childQuery(filter: ChildFilter) {
     let query = this.db
       .selectFrom('child')
@@ -62,35 +103,17 @@ export class PeopleStore {
           .onRef('child_need.la_code', '=', 'child.la_code')
           .on('child_need.rank', '=', 1),
       )
-      .where('child.la_code', '=', this.laCode)
+      .where(this.childConditions(filter))
     if (filter.onlyAtSetting) query = query.where('cp.setting_id', '=', filter.onlyAtSetting)
     if (filter.settingId) query = query.where('cp.setting_id', '=', filter.settingId)
-    if (filter.senStatus) query = query.where('child.sen_status', '=', filter.senStatus)
-    const q = filter.q?.trim()
-    if (q) {
-      const upper = q.toUpperCase()
-      if (UPN_LIKE.test(upper)) {
-        query = query.where('child.upn', '=', upper)
-      } else {
-        const words = q.toLowerCase().split(/\s+/).slice(0, 4)
-        query = query.where(eb =>
-          eb.or([
-            eb('child.local_id', '=', q),
-            eb.and(
-              words.map(word => {
-                // A prefix as a range of the stored lower-case keys: the range operators are leakproof,
-                // so the name indexes are used beneath row-level security (migration 0018).
-                const [from, to] = prefixRange(word)
-                const startsWith = (key: 'child.first_name_key' | 'child.last_name_key') =>
-                  to === null ? eb(key, sql`~>=~`, from) : eb.and([eb(key, sql`~>=~`, from), eb(key, sql`~<~`, to)])
-                return eb.or([startsWith('child.first_name_key'), startsWith('child.last_name_key')])
-              }),
-            ),
-          ]),
-        )
-      }
-    }
     return query
+  }
+
+  /** How many children match: without the joins a page needs, unless a setting narrows the count. */
+  private countChildren(filter: ChildFilter) {
+    const count = (eb: ExpressionBuilder<DB, 'child'>) => eb.fn.countAll<number>().as('total')
+    if (filter.onlyAtSetting || filter.settingId) return this.childQuery(filter).select(count).executeTakeFirstOrThrow()
+    return this.db.selectFrom('child').where(this.childConditions(filter)).select(count).executeTakeFirstOrThrow()
   }
 
   async searchChildren(filter: ChildFilter, page: Page): Promise<{ rows: ChildRow[]; total: number }> {
@@ -115,7 +138,7 @@ export class PeopleStore {
         .limit(page.pageSize)
         .offset((page.page - 1) * page.pageSize)
         .execute(),
-      base.select(eb => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+      this.countChildren(filter),
     ])
     return { rows, total: Number(count.total) }
   }
