@@ -36,8 +36,12 @@ type Ack =
 type Seeded = {
   panelId: string
   members: string[]
-  pendingSession: { id: string; version: number }
+  pendingSession: { id: string; version: number; date: string }
   pendingCases: { id: string; version: number }[]
+  /** The pupils' legacy exceptional funding that issuing the session moves onto their new awards. */
+  legacy: string[]
+  /** The pupils' earlier agreed awards still running on the session's date, which issuing it ends. */
+  running: { id: string; end_date: string | null }[]
   submitted: string[]
   spec: MatrixVersionSpec
   forRequests: string[]
@@ -62,9 +66,29 @@ async function readSeeded(database: Database): Promise<Seeded> {
   assert.ok(pendingCases.length >= 3, 'the demo has a session still to sit')
   const session = await db
     .selectFrom('panel_session')
-    .select(['id', 'version'])
+    .select(['id', 'version', 'session_date'])
     .where('id', '=', pendingCases[0]!.session_id)
     .executeTakeFirstOrThrow()
+  const date = String(session.session_date).slice(0, 10)
+  const pupils = db
+    .selectFrom('panel_case')
+    .innerJoin('award', 'award.id', 'panel_case.award_id')
+    .select('award.child_id')
+    .where('panel_case.session_id', '=', session.id)
+  const legacy = await db
+    .selectFrom('legacy_funding')
+    .select('id')
+    .where('kind', '=', 'exceptional')
+    .where('award_id', 'is', null)
+    .where('child_id', 'in', pupils)
+    .execute()
+  const running = await db
+    .selectFrom('award')
+    .select(['id', 'end_date'])
+    .where('status', '=', 'agreed')
+    .where('child_id', 'in', pupils)
+    .where(eb => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', date)]))
+    .execute()
   const onAgenda = db.selectFrom('panel_case').select('award_id').where('status', 'in', ['pending', 'decided'])
   const submitted = await db
     .selectFrom('award')
@@ -103,7 +127,9 @@ async function readSeeded(database: Database): Promise<Seeded> {
   return {
     panelId: panel.id,
     members: members.map(m => m.id),
-    pendingSession: session,
+    pendingSession: { id: session.id, version: session.version, date },
+    legacy: legacy.map(l => l.id),
+    running,
     pendingCases: pendingCases.map(c => ({ id: c.id, version: c.version })),
     submitted: submitted.map(a => a.id),
     spec: version.spec as MatrixVersionSpec,
@@ -153,7 +179,7 @@ class Ledger {
   attendance = new Map<string, Map<number, string[]>>()
   agendas: { sessionId: string; awards: string[] }[] = []
   issueSent = false
-  refused = 0
+  refused: string[] = []
   killed = false
   ack(a: Ack) {
     if (!this.killed) this.acks.push(a)
@@ -174,7 +200,7 @@ async function caseworkClient(c: Client, children: string[], ledger: Ledger) {
       arrivedTime: '10:00',
     })
     if (!ok(logged)) {
-      ledger.refused++
+      ledger.refused.push(`log request ${logged.status}`)
       continue
     }
     const id = logged.location.split('/').at(-1)!
@@ -185,7 +211,7 @@ async function caseworkClient(c: Client, children: string[], ledger: Ledger) {
       decisionOn: isoDay(-1),
     })
     if (ok(decided)) ledger.ack({ kind: 'request.decision', id, version: 2 })
-    else ledger.refused++
+    else ledger.refused.push(`decision ${decided.status}`)
   }
 }
 
@@ -197,7 +223,7 @@ async function awardClient(c: Client, children: string[], spec: MatrixVersionSpe
     if (ledger.killed) return
     const started = await c.json(`/api/v1/children/${childId}/awards`, {})
     if (started.status !== 201) {
-      ledger.refused++
+      ledger.refused.push(`start matrix ${started.status}: ${JSON.stringify(started.body).slice(0, 200)}`)
       continue
     }
     const id = (started.body as { id: string }).id
@@ -207,13 +233,13 @@ async function awardClient(c: Client, children: string[], spec: MatrixVersionSpe
     const evidence = Object.fromEntries(slots.map(s => [s.code, `Report ${n}`]))
     const saved = await c.json(`/api/v1/awards/${id}`, { version: 1, choices, evidence })
     if (!ok(saved)) {
-      ledger.refused++
+      ledger.refused.push(`save matrix ${saved.status}: ${JSON.stringify(saved.body).slice(0, 200)}`)
       continue
     }
     ledger.ack({ kind: 'award.save', id, version: (saved.body as { version: number }).version })
     const submitted = await c.json(`/api/v1/awards/${id}/submit`, { version: 2 })
     if (!ok(submitted)) {
-      ledger.refused++
+      ledger.refused.push(`submit matrix ${submitted.status}: ${JSON.stringify(submitted.body).slice(0, 200)}`)
       continue
     }
     ledger.ack({ kind: 'award.submit', id, version: (submitted.body as { version: number }).version })
@@ -279,10 +305,14 @@ async function moderationClient(manager: Client, member: Client, seeded: Seeded,
 /** Funding runs computed while the writes go on: a read, but a heavy one the kill may interrupt. */
 async function runReader(c: Client, ledger: Ledger): Promise<number> {
   let runs = 0
-  while (!ledger.killed) {
-    const res = await c.get(`/funding/runs`)
-    assert.equal(res.status, 200)
-    runs++
+  try {
+    while (!ledger.killed) {
+      const res = await c.get(`/funding/runs`)
+      assert.equal(res.status, 200)
+      runs++
+    }
+  } catch (error) {
+    if (!ledger.killed) throw error
   }
   return runs
 }
@@ -354,8 +384,12 @@ async function assertDurable(target: Target, seeded: Seeded, ledger: Ledger, sin
         .select('version')
         .where('id', '=', sessionId)
         .executeTakeFirstOrThrow()
-      const acked = Math.max(0, ...ledger.of('attendance').filter(a => a.sessionId === sessionId).map(a => a.version))
-      check(session.version >= acked, `session ${sessionId} at version ${session.version}, acknowledged ${acked}`)
+      for (const a of ledger.of('attendance').filter(a => a.sessionId === sessionId)) {
+        check(
+          session.version >= a.version,
+          `session ${sessionId} at version ${session.version}, acknowledged ${a.version}`,
+        )
+      }
       const present = await db
         .selectFrom('panel_attendance')
         .select('member_id')
@@ -376,7 +410,11 @@ async function assertDurable(target: Target, seeded: Seeded, ledger: Ledger, sin
       .selectFrom('panel_case')
       .innerJoin('award', 'award.id', 'panel_case.award_id')
       .select(['panel_case.id', 'panel_case.status', 'award.status as awardStatus'])
-      .where('panel_case.id', 'in', seeded.pendingCases.map(c => c.id))
+      .where(
+        'panel_case.id',
+        'in',
+        seeded.pendingCases.map(c => c.id),
+      )
       .execute()
     const caseById = new Map(cases.map(c => [c.id, c]))
     for (const a of ledger.of('decision')) {
@@ -411,6 +449,24 @@ async function assertDurable(target: Target, seeded: Seeded, ledger: Ledger, sin
         )
       }
     }
+    // Issuing moved the pupils' legacy exceptional funding onto the new awards and ended the earlier ones.
+    const linked = await db
+      .selectFrom('legacy_funding')
+      .select('id')
+      .where('id', 'in', seeded.legacy.length ? seeded.legacy : [seeded.pendingSession.id])
+      .where('award_id', 'is not', null)
+      .execute()
+    assert.equal(linked.length, issued ? seeded.legacy.length : 0, 'legacy funding moved with the issue, or not')
+    for (const before of seeded.running) {
+      const after = await db
+        .selectFrom('award')
+        .select('end_date')
+        .where('id', '=', before.id)
+        .executeTakeFirstOrThrow()
+      if (issued)
+        assert.ok(after.end_date !== null && after.end_date < seeded.pendingSession.date, 'earlier award ended')
+      else assert.equal(after.end_date, before.end_date, 'earlier award untouched')
+    }
 
     // Agendas: every batch of matrices sent is on its session whole, or not at all.
     for (const batch of ledger.agendas) {
@@ -425,7 +481,7 @@ async function assertDurable(target: Target, seeded: Seeded, ledger: Ledger, sin
       assert.ok(on.length === 0 || on.length === batch.awards.length, `${on.length} of ${batch.awards.length} added`)
       for (const c of on) assert.equal(await count(database, 'panel.case.add', c.id), 1)
     }
-    return checked
+    return { checked, issued: issued > 0 }
   } finally {
     await database.close()
   }
@@ -439,7 +495,7 @@ describe(`the server, SIGKILLed while clients write, keeps every acknowledged wr
       assert.equal(await seed.exited, 0, seed.output().slice(-2000))
       const database = await target.open()
       const seeded = await readSeeded(database).finally(() => database.close())
-      const since = new Date(Date.now() - 1000)
+      const since = new Date()
 
       const port = await freePort()
       const env = { ...target.env, PORT: String(port), HOST: '127.0.0.1', SIGN_IN_RATE_LIMIT: '1000' }
@@ -451,6 +507,7 @@ describe(`the server, SIGKILLed while clients write, keeps every acknowledged wr
       const ledger = new Ledger()
       const queue: string[] = []
       const share = (list: string[], n: number, i: number) => list.filter((_, j) => j % n === i)
+      const runs = (async () => runReader(await as('finance'), ledger))()
       const clients = [
         ...Array.from({ length: CLIENTS.casework }, async (_, i) =>
           caseworkClient(await as('officer'), share(seeded.forRequests, CLIENTS.casework, i), ledger),
@@ -459,14 +516,21 @@ describe(`the server, SIGKILLed while clients write, keeps every acknowledged wr
           awardClient(await as('officer'), share(seeded.forAwards, CLIENTS.awards, i), seeded.spec, ledger, queue),
         ),
         (async () => moderationClient(await as('manager'), await as('panel'), seeded, ledger, queue))(),
-        (async () => runReader(await as('finance'), ledger))(),
-      ].map(p => p.then(() => 'done' as const, (error: Error) => (ledger.killed ? 'cut off' : error)))
+        runs,
+      ].map(p =>
+        p.then(
+          () => 'done' as const,
+          (error: Error) => (ledger.killed ? 'cut off' : error),
+        ),
+      )
 
       // A random moment once the session's issue has been sent: it may be acknowledged, in flight or
       // not yet begun, and so may the writes around it.
-      const threshold = 30 + Math.floor(Math.random() * 150)
+      const more = Math.floor(Math.random() * 200)
+      let threshold = Infinity
       const started = Date.now()
-      while (!(ledger.issueSent && ledger.acks.length >= threshold) && Date.now() - started < 40_000) {
+      while (ledger.acks.length < threshold && Date.now() - started < 40_000) {
+        if (ledger.issueSent && threshold === Infinity) threshold = ledger.acks.length + more
         const failed = (await Promise.race([...clients, new Promise(r => setTimeout(r, 5))])) as unknown
         if (failed instanceof Error) throw failed
       }
@@ -480,20 +544,29 @@ describe(`the server, SIGKILLed while clients write, keeps every acknowledged wr
       const again = start(['serve'], env)
       await again.waitFor(/opensend is serving/)
       const manager = await as('manager')
-      for (const path of ['/', `/moderation/sessions/${seeded.pendingSession.id}`, '/casework/requests', '/funding/runs']) {
+      for (const path of [
+        '/',
+        `/moderation/sessions/${seeded.pendingSession.id}`,
+        '/casework/requests',
+        '/funding/runs',
+      ]) {
         assert.equal((await manager.get(path)).status, 200, path)
       }
       again.child.kill('SIGTERM')
       assert.equal(await again.exited, 0)
 
-      const checked = await assertDurable(target, seeded, ledger, since)
+      const { checked, issued } = await assertDurable(target, seeded, ledger, since)
+      assert.equal(checked, ledger.acks.length, 'every acknowledged write was looked for')
       const tally = new Map<string, number>()
       for (const a of ledger.acks) tally.set(a.kind, (tally.get(a.kind) ?? 0) + 1)
       const kinds = [...tally].map(([k, v]) => `${k} ${v}`)
       console.log(
-        `${name}: killed after ${ledger.acks.length} acknowledged writes (${kinds.join(', ')}); ` +
-          `${checked} checks of acknowledged writes passed; ${ledger.agendas.length} agenda batches, ` +
-          `${ledger.attendance.size} sessions' attendance checked whole; ${ledger.refused} writes refused`,
+        `${name}: killed ${more} acknowledged writes after the session's issue was sent, ` +
+          `${ledger.acks.length} in all (${kinds.join(', ')}); ${checked} acknowledged writes all found; ` +
+          `the session ${issued ? 'issued whole' : 'not issued'} (issue ${ledger.of('issue').length ? '' : 'not '}acknowledged); ` +
+          `${ledger.agendas.length} agenda batches and ${ledger.attendance.size} sessions' attendance whole or absent; ` +
+          `${ledger.refused.length} writes refused${ledger.refused.length ? ` (${ledger.refused.slice(0, 5).join('; ')})` : ''}; ` +
+          `${await runs} funding runs computed`,
       )
     } finally {
       await target.drop()
