@@ -546,7 +546,8 @@ describe(`the server, SIGKILLed while clients write, keeps every acknowledged wr
 
       // A random moment once the session's issue has been sent: it may be acknowledged, in flight or
       // not yet begun, and so may the writes around it.
-      const more = Math.floor(Math.random() * 150)
+      // CRASH_AFTER_ACKS pins the moment, to replay a run.
+      const more = Number(process.env.CRASH_AFTER_ACKS ?? Math.floor(Math.random() * 150))
       let threshold = Infinity
       const started = Date.now()
       while (ledger.acks.length < threshold && Date.now() - started < 40_000) {
