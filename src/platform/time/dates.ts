@@ -1,12 +1,21 @@
 // Calendar arithmetic on ISO 'YYYY-MM-DD' strings, done in UTC so no daylight-saving shift can move a date.
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+/**
+ * A real calendar date written YYYY-MM-DD, years 0100 to 9999 (Date.UTC reads years below 100 as 19xx,
+ * and PostgreSQL has no year 0, so those were never taken). Called per row by the rules, so it makes no
+ * Date and no array.
+ */
 export function isIsoDate(text: string): boolean {
-  const match = ISO_DATE.exec(text)
-  if (!match) return false
-  const [, y, m, d] = match.map(Number) as [number, number, number, number]
-  const date = new Date(Date.UTC(y, m - 1, d))
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
+  if (typeof text !== 'string' || text.length !== 10 || !ISO_DATE.test(text)) return false
+  const y = Number(text.slice(0, 4))
+  const m = Number(text.slice(5, 7))
+  const d = Number(text.slice(8, 10))
+  if (y < 100 || m < 1 || m > 12 || d < 1) return false
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
+  return d <= (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]!)
 }
 
 export function parts(iso: string): { year: number; month: number; day: number } {
