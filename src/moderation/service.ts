@@ -266,15 +266,17 @@ export class ModerationService {
     const member = await this.store.member(memberId)
     if (!member) throw new NotFoundError()
     const { active, version } = parseOrThrow(memberActiveSchema, input)
-    const stale = async () =>
+    // With the member as now saved, read on the connection asking (inside the transaction, its own).
+    const stale = async (store: ModerationStore) =>
       new ConflictError(
         'This member was changed by someone else after you opened the panel',
-        (await this.store.member(member.id)) ?? member,
+        (await store.member(member.id)) ?? member,
       )
-    if (version !== member.version) throw await stale()
+    if (version !== member.version) throw await stale(this.store)
     await this.db.transaction().execute(async trx => {
-      const next = await this.store.withDb(trx).setMemberActive(member.id, version, active === 'true', this.clock.now())
-      if (next === null) throw await stale()
+      const store = this.store.withDb(trx)
+      const next = await store.setMemberActive(member.id, version, active === 'true', this.clock.now())
+      if (next === null) throw await stale(store)
       await audit(trx, this.laCode, actor, {
         action: active === 'true' ? 'panel.member.activate' : 'panel.member.deactivate',
         recordType: 'panel_member',
