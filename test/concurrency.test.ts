@@ -15,6 +15,7 @@ import { ModerationService } from '../src/moderation/service.ts'
 import { loadBudgetDemo } from '../src/planning/budget-demo.ts'
 import { BudgetService } from '../src/planning/budget-service.ts'
 import { ForecastService } from '../src/planning/forecast-service.ts'
+import { SufficiencyService } from '../src/planning/sufficiency.ts'
 import { FundingRunService } from '../src/funding/runs.ts'
 import { loadProgrammeDemo } from '../src/programme/demo.ts'
 import { ProgrammeService } from '../src/programme/service.ts'
@@ -252,6 +253,28 @@ const budgetAssumptions: Kind<{
   }),
 }
 
+const sufficiency = new SufficiencyService(db, LA, forecasts)
+const special = fixture.settings.special
+const settingPlaces: Kind<number | null> = {
+  name: 'a special school’s places',
+  officers: LA_STAFF,
+  edit: fc.option(fc.integer({ min: 1, max: 2000 })),
+  async read() {
+    const { version, special_places } = await db
+      .selectFrom('setting')
+      .select(['version', 'special_places'])
+      .where('id', '=', special)
+      .executeTakeFirstOrThrow()
+    return { version, value: special_places }
+  },
+  save: (actor, version, places) =>
+    sufficiency.recordPlaces(actor, special, {
+      places: places === null ? '' : String(places),
+      version: String(version),
+    }),
+  expected: places => places,
+}
+
 const reviews = new ReviewService(db, LA, clock)
 const reviewId = fixture.reviews!.reviews.devOpen
 const annualReview: Kind<{ meetingOn: string; invitationsBefore: number | null; decision: '' | 'keep' }> = {
@@ -372,6 +395,7 @@ const panelMember: Kind<boolean> = {
 const KINDS = [
   programmeAction,
   budgetAssumptions,
+  settingPlaces,
   annualReview,
   matrixAssessment,
   panelRecord,
