@@ -454,3 +454,30 @@ describe('the panel-member change over HTTP', () => {
     assert.match(odd.text, /Choose whether the member is active/)
   })
 })
+
+describe('a stale matrix save over HTTP', () => {
+  it('is refused with 409 on the matrix page itself, showing the choices as now saved', async () => {
+    const first = await signedIn(t.app, 'officer')
+    const second = await signedIn(t.app, 'manager')
+    const path = `/children/${fixture.children.eve}/awards/${fixture.awards.eve}`
+    const versionOn = (html: string) => /name="version" value="(\d+)"/.exec(html)![1]!
+    const version = versionOn((await first.get(path)).text)
+    assert.equal(versionOn((await second.get(path)).text), version)
+    const [slot] = slots
+    const [mine, theirs] = slot!.descriptors
+    const saved = await first.post(`${path}/save`, { version, [`choice-${slot!.code}`]: mine! })
+    assert.equal(saved.status, 303, saved.text)
+    const stale = await second.post(`${path}/save`, { version, [`choice-${slot!.code}`]: theirs! })
+    assert.equal(stale.status, 409)
+    assert.match(stale.text, /Not saved/)
+    assert.match(stale.text, /changed by someone else after you opened it/)
+    assert.match(stale.text, new RegExp(`name="choice-${slot!.code}" type="radio" value="${mine}" checked`))
+    assert.equal(versionOn(stale.text), String(Number(version) + 1))
+    const row = await db
+      .selectFrom('award')
+      .select('choices')
+      .where('id', '=', fixture.awards.eve)
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(row.choices, { [slot!.code]: mine })
+  })
+})
