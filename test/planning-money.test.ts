@@ -134,7 +134,10 @@ describe('Planning money', () => {
     const stale = await finance.post('/planning/budget/dsg/2021/high_needs', { ...form, budget: '1' })
     assert.equal(stale.status, 409)
     // On the block's own page: the figures now saved named, the ones typed kept in the form.
-    assert.match(stale.text, /Nothing was overwritten: the latest budget now saved is £39,849,000\.00, from December monitoring/)
+    assert.match(
+      stale.text,
+      /Nothing was overwritten: the latest budget now saved is £39,849,000\.00, from December monitoring/,
+    )
     assert.match(stale.text, /name="budget" type="text" value="1"|value="1"[^>]*name="budget"/)
     // The DSG total is the sum of its blocks: £18.813m − £0.657m.
     assert.match((await finance.get('/planning/budget')).text, /£18,156,000\.00/)
