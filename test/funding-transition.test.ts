@@ -88,6 +88,9 @@ describe('legacy exceptional funding transition', () => {
       version: String(version),
     })
     assert.equal(stale.status, 409)
+    // On the case's own page, as now saved.
+    assert.match(stale.text, /Nothing was overwritten: the case as now saved is shown below \(you entered 2028-03-31\)/)
+    assert.match(stale.text, new RegExp(`name="version" value="${version + 1}"`))
     assert.equal(dateOf((await eveRow()).protected_until), '2027-03-31')
 
     const cleared = await manager.post(`/funding/transition/${ids.eve}`, {

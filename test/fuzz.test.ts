@@ -1,7 +1,8 @@
 // Fuzzing (issue 9, item 5): every POST route in test/authorisation-table.ts, sent arbitrary form
-// fields or JSON bodies with a valid CSRF token by a role allowed to use it, answers 2xx/3xx/4xx,
-// never 5xx and never a stack trace; the CSV readers take arbitrary bytes without hanging; an XLSX
-// zip bomb sent to an import is refused without being inflated.
+// fields or JSON bodies with a valid CSRF token by a role allowed to use it, every GET route sent
+// arbitrary query strings, and every upload route sent arbitrary multipart bodies, answers
+// 2xx/3xx/4xx, never 5xx and never a stack trace; the CSV readers take arbitrary bytes without
+// hanging; an XLSX zip bomb sent to an import is refused without being inflated.
 import assert from 'node:assert/strict'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -19,8 +20,9 @@ import { loadCaseworkFixture } from './support/casework-fixture.ts'
 import { loadReviewFixture } from './support/review-fixture.ts'
 import { loadDisputeFixture } from './support/dispute-fixture.ts'
 import { ROLES } from '../src/platform/actor.ts'
-import { parseImport } from '../src/people/rules/import-rows.ts'
-import { parseLegacyFunding } from '../src/funding/rules/legacy-rows.ts'
+import { COLUMNS, parseImport } from '../src/people/rules/import-rows.ts'
+import { LEGACY_COLUMNS, parseLegacyFunding } from '../src/funding/rules/legacy-rows.ts'
+import { ACTION_COLUMNS, ITEM_COLUMNS } from '../src/programme/rules/rows.ts'
 import { parsePublishedCsv } from '../src/insight/rules/published.ts'
 import { FORECAST_FILES, readPublishedSeries } from '../src/planning/rules/forecast-published.ts'
 import { utf8 } from '../src/platform/http/upload.ts'
@@ -162,6 +164,310 @@ describe('what the fuzzing found', () => {
     const res = await client.post(path, { rationale: ['0', '0'] } as unknown as Record<string, string>)
     assertHandled(res, 'repeated rationale')
     assert.equal(res.status, 400)
+  })
+})
+
+// Query strings (GET). Keys: every name a form or a filter uses, the names the handlers read from
+// req.query, and odd ones; values: anything a field can hold, repeated keys (an array), and raw text
+// with malformed percent-encoding that no browser would send but a script might.
+const GET_RUNS_PER_ROUTE = Number(process.env.FUZZ_GET_RUNS ?? 10)
+
+/** Every req.query.name a handler reads, and the names the dashboards' filter schema takes. */
+function queryNames(dir: string): string[] {
+  const names = new Set<string>()
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name)
+      if (entry.isDirectory()) walk(path)
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
+        const text = readFileSync(path, 'utf8')
+        for (const m of text.matchAll(/\bquery\.(\w+)/g)) names.add(m[1]!)
+        if (entry.name === 'dashboard-filters.ts') for (const m of text.matchAll(/^ {2}(\w+): /gm)) names.add(m[1]!)
+      }
+    }
+  }
+  walk(dir)
+  return [...names].sort()
+}
+const QUERY_KEYS = [...new Set([...queryNames('src'), ...FIELDS])].sort()
+
+/** Percent-encodes every byte of the UTF-8 (a lone surrogate becomes U+FFFD, as a browser would send it). */
+const encode = (text: string) =>
+  [...Buffer.from(text, 'utf8')]
+    .map(b =>
+      /[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`,
+    )
+    .join('')
+// Sent as they are: broken escapes, overlong and invalid UTF-8, NULs, and the separators themselves.
+const rawPiece = fc.oneof(
+  fc.constantFrom(
+    '%',
+    '%%',
+    '%zz',
+    '%4',
+    '%E0%A4%A',
+    '%C0%AF',
+    '%ED%A0%80',
+    '%FF%FE',
+    '%00',
+    '%uD800',
+    '+',
+    '=',
+    '==',
+    '&',
+    ';',
+    '[]',
+    '[0]',
+    '%5B%5D',
+    '..%2F..%2F',
+  ),
+  fc.stringMatching(/^[!$'()*+,\-./:;=?@[\]^_`{|}~A-Za-z0-9%]{0,20}$/),
+)
+const queryKey = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(...QUERY_KEYS).map(encode) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'a[b]', 'a[]').map(encode),
+  },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }).map(encode) },
+  { weight: 1, arbitrary: rawPiece },
+  { weight: 1, arbitrary: fc.constant('k'.repeat(2000)) },
+)
+const queryScalar = fc.oneof(
+  { weight: 4, arbitrary: scalar.filter(v => v.length < 2000).map(encode) },
+  { weight: 1, arbitrary: fc.constant(encode('x'.repeat(2000))) },
+  { weight: 2, arbitrary: rawPiece },
+)
+// A pair, a key repeated with several values (an array), or a key with no '=' at all.
+const queryPart = fc.oneof(
+  { weight: 5, arbitrary: fc.tuple(queryKey, queryScalar).map(([k, v]) => `${k}=${v}`) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(queryKey, fc.array(queryScalar, { minLength: 2, maxLength: 4 }))
+      .map(([k, vs]) => vs.map(v => `${k}=${v}`).join('&')),
+  },
+  { weight: 1, arbitrary: queryKey },
+  { weight: 1, arbitrary: rawPiece },
+)
+const queryString = fc
+  .tuple(fc.array(queryPart, { maxLength: 8 }), fc.constantFrom('&', '&', '&', ';', '&&'))
+  .map(([parts, sep]) => parts.join(sep))
+
+describe('fuzzing every GET route with arbitrary query strings', () => {
+  // The answers across all routes: the fuzz must reach both pages shown and filters refused.
+  const statuses = new Map<number, number>()
+  for (const row of TABLE.filter(r => r.route.startsWith('GET '))) {
+    const who = allowedRole(row)
+    if (!who) continue
+    const path = pathFor(row.route)
+    it(`${row.route} as ${who}: never 5xx, never a stack trace`, async () => {
+      const client = who === 'anonymous' ? undefined : await clientFor(who)
+      await fc.assert(
+        fc.asyncProperty(queryString, async query => {
+          const res = await request(t.app)
+            .get(`${path}?${query}`)
+            .set('Cookie', client?.cookie ?? '')
+          assertHandled(res, `${row.route}?${query.slice(0, 300)}`)
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1)
+        }),
+        { numRuns: GET_RUNS_PER_ROUTE },
+      )
+    })
+  }
+  it('reached both pages shown and filters refused', ctx => {
+    const seen = [...statuses].sort(([a], [b]) => a - b)
+    ctx.diagnostic(`answers to ${[...statuses.values()].reduce((a, b) => a + b, 0)} requests: ${JSON.stringify(seen)}`)
+    assert.ok(statuses.has(200) && statuses.has(400), JSON.stringify(seen))
+  })
+})
+
+// Multipart bodies on the upload routes: arbitrary bytes, wrong or missing content types and
+// boundaries, truncated bodies, too many parts, huge field names and file names. The CSRF token goes
+// in the header, so the body is what reaches the route (a garbled _csrf field is refused with 403).
+const MULTIPART_RUNS_PER_ROUTE = Number(process.env.FUZZ_MULTIPART_RUNS ?? 100)
+
+/** The paths each module declares as taking uploads (`uploadPaths: [...]`). */
+function uploadPaths(dir: string): string[] {
+  const paths = new Set<string>()
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name)
+      if (entry.isDirectory()) walk(path)
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
+        const text = readFileSync(path, 'utf8')
+        for (const m of text.matchAll(/uploadPaths: \[([^\]]*)\]/g))
+          for (const p of m[1]!.matchAll(/'([^']+)'/g)) paths.add(p[1]!)
+      }
+    }
+  }
+  walk(dir)
+  return [...paths].sort()
+}
+const UPLOAD_PATHS = uploadPaths('src')
+
+const uploadBytes = fc.oneof(
+  fc.uint8Array({ maxLength: 3000 }).map(b => Buffer.from(b)),
+  fc
+    .array(fc.oneof(fc.constantFrom(',', '"', '\r\n', '\n', 'a', '1', '\ufeff', 'PK\u0003\u0004'), fc.string()), {
+      maxLength: 100,
+    })
+    .map(parts => Buffer.from(parts.join(''), 'utf8')),
+)
+// A CSV with an importer's own header line and rows of anything, so the fuzz reaches past "unknown columns".
+const HEADERS = [...Object.values(COLUMNS), LEGACY_COLUMNS, ACTION_COLUMNS, ITEM_COLUMNS].map(columns =>
+  columns.join(','),
+)
+const headedCsv = fc
+  .tuple(
+    fc.constantFrom(...HEADERS),
+    fc.array(
+      fc.array(
+        fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('', '2026-01-01', '1', 'ehcp', '"', '""', 'a,b')),
+        {
+          maxLength: 12,
+        },
+      ),
+      { maxLength: 5 },
+    ),
+  )
+  .map(([header, rows]) => Buffer.from([header, ...rows.map(r => r.join(','))].join('\r\n'), 'utf8'))
+const partName = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('file', 'kind', 'year', 'release') },
+  { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
+  { weight: 1, arbitrary: fc.constant('n'.repeat(20_000)) },
+  { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'file[]', '') },
+)
+const fileName = fc.oneof(
+  fc.constantFrom('children.csv', 'release.zip', 'plan.xlsx', '../../etc/passwd.csv', '.csv', 'a.CSV', ''),
+  fc.string({ unit: 'grapheme', maxLength: 30 }),
+  fc.constant(`${'f'.repeat(5000)}.csv`),
+)
+const part = fc.record(
+  {
+    name: partName,
+    filename: fileName,
+    type: fc.constantFrom('text/csv', 'application/zip', 'application/octet-stream', 'text/plain; charset=latin1', ''),
+    body: fc.oneof(
+      uploadBytes,
+      fc.constantFrom('children', 'settings', 'actions', 'items', '').map(s => Buffer.from(s)),
+    ),
+  },
+  { requiredKeys: ['name', 'body'] },
+)
+type Part = { name: string; filename?: string; type?: string; body: Buffer }
+const multipart = fc
+  .record({
+    // Mostly shaped like the forms' uploads (a kind, then a file), with extra parts around them.
+    parts: fc.oneof(
+      {
+        weight: 3,
+        arbitrary: fc
+          .tuple(
+            fc.constantFrom('children', 'settings', 'placements', 'actions', 'items', 'nonsense'),
+            fileName,
+            fc.oneof(headedCsv, uploadBytes),
+            fc.array(part, { maxLength: 2 }),
+          )
+          .map(([kind, filename, body, extra]): Part[] => [
+            { name: 'kind', body: Buffer.from(kind) },
+            { name: 'file', filename, type: 'text/csv', body },
+            ...extra,
+          ]),
+      },
+      { weight: 1, arbitrary: fc.array(part, { maxLength: 8 }).map((ps): Part[] => ps) },
+    ),
+    boundary: fc.oneof(
+      { weight: 3, arbitrary: fc.constant('----fuzz0boundary') },
+      { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9'()+_,./:=?-]{1,70}$/) },
+    ),
+    // How the Content-Type header describes the body.
+    header: fc.constantFrom(
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'none',
+      'no-boundary',
+      'empty-boundary',
+      'other-boundary',
+      'mixed',
+      'csv',
+      'form',
+      'json',
+    ),
+    // Cut the body short (a dropped connection's worth), or leave off the closing boundary.
+    cut: fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.nat() }),
+    unclosed: fc.nat(4).map(n => n === 0),
+    // Or no multipart structure at all.
+    raw: fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: uploadBytes }),
+  })
+  .map(({ parts, boundary, header, cut, unclosed, raw }) => {
+    let body =
+      raw ??
+      Buffer.concat([
+        ...parts.map(p =>
+          Buffer.concat([
+            Buffer.from(
+              `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"` +
+                (p.filename !== undefined ? `; filename="${p.filename}"` : '') +
+                '\r\n' +
+                (p.type ? `Content-Type: ${p.type}\r\n` : '') +
+                '\r\n',
+            ),
+            p.body,
+            Buffer.from('\r\n'),
+          ]),
+        ),
+        Buffer.from(unclosed ? '' : `--${boundary}--\r\n`),
+      ])
+    if (cut !== null && body.length > 0) body = body.subarray(0, cut % body.length)
+    const type = {
+      right: `multipart/form-data; boundary="${boundary}"`,
+      none: undefined,
+      'no-boundary': 'multipart/form-data',
+      'empty-boundary': 'multipart/form-data; boundary=',
+      'other-boundary': 'multipart/form-data; boundary=not-the-one',
+      mixed: `multipart/mixed; boundary=${boundary}`,
+      csv: 'text/csv',
+      form: 'application/x-www-form-urlencoded',
+      json: 'application/json',
+    }[header]
+    return { body, type, summary: `${header}, ${parts.length} parts, ${body.length} bytes` }
+  })
+
+describe('fuzzing the upload routes with arbitrary multipart bodies', () => {
+  it('finds the upload routes', () => assert.ok(UPLOAD_PATHS.length >= 4, UPLOAD_PATHS.join(', ')))
+  const answers = new Map<string, Set<number>>()
+  for (const path of UPLOAD_PATHS) {
+    const row = TABLE.find(r => r.route === `POST ${path}`)
+    const who = row && allowedRole(row)
+    if (!who) continue
+    it(`POST ${path} as ${who}: never 5xx, never a stack trace`, async () => {
+      const client = await clientFor(who)
+      // Past the CSRF check (403) to the route's own answers: refusals of the file, and some accepted.
+      const statuses = new Set<number>()
+      answers.set(path, statuses)
+      await fc.assert(
+        fc.asyncProperty(multipart, async ({ body, type, summary }) => {
+          let req = request(t.app).post(path).set('Cookie', client.cookie).set('x-csrf-token', client.csrf)
+          if (type) req = req.set('Content-Type', type)
+          const res = await req.send(body)
+          assertHandled(res, `POST ${path}: ${summary}`)
+          statuses.add(res.status)
+        }),
+        { numRuns: MULTIPART_RUNS_PER_ROUTE },
+      )
+      assert.ok(
+        [...statuses].some(s => s !== 403),
+        [...statuses].join(', '),
+      )
+    })
+  }
+  it('reports what the routes answered', ctx => {
+    for (const [path, statuses] of answers) ctx.diagnostic(`POST ${path}: ${[...statuses].sort().join(', ')}`)
   })
 })
 

@@ -126,10 +126,11 @@ describe('the moderation panel', () => {
 
     const member_ = await db()
       .selectFrom('panel_member')
-      .select('id')
+      .select(['id', 'version'])
       .where('panel_id', '=', panelId)
       .executeTakeFirstOrThrow()
-    assert.equal((await manager.post(`/moderation/members/${member_.id}`, { active: 'false' })).status, 303)
+    const deactivate = { active: 'false', version: String(member_.version) }
+    assert.equal((await manager.post(`/moderation/members/${member_.id}`, deactivate)).status, 303)
     const inactive = await db()
       .selectFrom('panel_member')
       .select('active')

@@ -182,9 +182,12 @@ describe('Planning: recording a setting’s places', () => {
       from: 10,
       to: 24,
     })
-    // The same form again, now stale: refused with the conflict page, nothing overwritten.
+    // The same form again, now stale: refused on the setting's page, nothing overwritten.
     const stale = await manager.post(`/planning/sufficiency/settings/${id}`, { places: '5', version })
     assert.equal(stale.status, 409)
+    // On the setting's own page, beside the places as now saved.
+    assert.match(stale.text, /Not saved/)
+    assert.match(stale.text, /name="places" type="text" value="24"|value="24"[^>]*name="places"/)
     const after = await t.database.db
       .selectFrom('setting')
       .select('special_places')

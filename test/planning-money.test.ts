@@ -33,6 +33,10 @@ describe('Planning money', () => {
     const stale = await finance.post(`/planning/reserves/${DEMO_RESERVE_FUND_ID}/lines`, { ...POST, version: '1' })
     assert.equal(stale.status, 409)
     assert.match(stale.text, /Someone else changed this reserve plan/)
+    // On the plan's own page, as now saved (the first line counted), the line typed kept in the form.
+    assert.match(stale.text, /Nothing was overwritten/)
+    assert.match(stale.text, /id="left-to-allocate">£64,000\.00/)
+    assert.match(stale.text, /value="Autism training"/)
     const page = await finance.get(`/planning/reserves/${DEMO_RESERVE_FUND_ID}`)
     assert.match(page.text, /id="left-to-allocate">£64,000\.00/)
     assert.equal((await auditActions()).filter(a => a === 'planning.reserve.line.add').length, 1)
@@ -127,7 +131,14 @@ describe('Planning money', () => {
       source: 'December monitoring',
     }
     assert.equal((await finance.post('/planning/budget/dsg/2021/high_needs', form)).status, 303)
-    assert.equal((await finance.post('/planning/budget/dsg/2021/high_needs', form)).status, 409)
+    const stale = await finance.post('/planning/budget/dsg/2021/high_needs', { ...form, budget: '1' })
+    assert.equal(stale.status, 409)
+    // On the block's own page: the figures now saved named, the ones typed kept in the form.
+    assert.match(
+      stale.text,
+      /Nothing was overwritten: the latest budget now saved is £39,849,000\.00, from December monitoring/,
+    )
+    assert.match(stale.text, /name="budget" type="text" value="1"|value="1"[^>]*name="budget"/)
     // The DSG total is the sum of its blocks: £18.813m − £0.657m.
     assert.match((await finance.get('/planning/budget')).text, /£18,156,000\.00/)
     assert.equal((await finance.post('/planning/budget/dsg/2022/early_years', { ...form, version: '' })).status, 303)

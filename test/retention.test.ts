@@ -164,6 +164,15 @@ describe('disposal', () => {
     const version = /name="holdId" value="[^"]+">\s*<input type="hidden" name="version" value="(\d+)"/.exec(
       holds.text,
     )![1]!
+    // From a page older than the hold: refused with 409 on the holds page, the hold still in place.
+    const stale = await admin.post('/admin/retention/holds/lift', {
+      holdId,
+      version: String(Number(version) + 1),
+      reason: 'Appeal decided',
+    })
+    assert.equal(stale.status, 409)
+    assert.match(stale.text, /Someone else changed this hold since you opened the page\. Nothing was lifted/)
+    assert.match(stale.text, new RegExp(`name="holdId" value="${holdId}"`))
     const noReason = await admin.post('/admin/retention/holds/lift', { holdId, version, reason: '' })
     assert.equal(noReason.status, 400)
     assert.match(noReason.text, /Enter the reason for lifting the hold/)

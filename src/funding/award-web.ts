@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express'
 import { OUTCOME_LABELS } from '../moderation/rules/panel.ts'
-import { ValidationError, type FieldError } from '../platform/errors.ts'
+import { ConflictError, ValidationError, type FieldError } from '../platform/errors.ts'
 import type { WebModule } from '../platform/http/app.ts'
 import { errorSummary } from '../platform/http/validation.ts'
 import type { AwardService, AwardView } from './awards.ts'
@@ -110,7 +110,7 @@ export function awardWeb(awards: AwardService): WebModule {
     status: number,
     childId: string,
     view: AwardView,
-    extra: { posted?: Body; errors?: FieldError[]; calculated?: boolean } = {},
+    extra: { posted?: Body; errors?: FieldError[]; calculated?: boolean; conflict?: string } = {},
   ) => {
     const errors = (extra.errors ?? []).map(e => ({ ...e, field: e.field.replace(/-unitPence$/, '-unit') }))
     res.status(status).render(`${VIEWS}/award.njk`, {
@@ -123,11 +123,18 @@ export function awardWeb(awards: AwardService): WebModule {
       outcomeLabels: OUTCOME_LABELS,
       settingTypeLabels: SETTING_TYPE_LABELS,
       calculated: extra.calculated ?? false,
+      conflict: extra.conflict,
       ...(errors.length ? errorSummary(errors) : {}),
     })
   }
 
   const base = (childId: string, awardId: string) => `/children/${childId}/awards/${awardId}`
+
+  /** A save refused because someone else saved first (or the matrix moved on): 409, the matrix as now saved. */
+  const renderConflict = async (req: Request, res: Response, error: ConflictError) => {
+    const { childId, awardId } = req.params as { childId: string; awardId: string }
+    render(res, 409, childId, await awards.getAward(actorOf(req), awardId, childId), { conflict: error.message })
+  }
 
   // Adds the Funding section to the child record page, which the people area renders.
   router.get('/children/:childId', async (req, res, next) => {
@@ -157,6 +164,7 @@ export function awardWeb(awards: AwardService): WebModule {
     try {
       await awards.saveAward(actor, awardId, input, childId)
     } catch (error) {
+      if (error instanceof ConflictError) return renderConflict(req, res, error)
       if (!(error instanceof ValidationError)) throw error
       const view = await awards.getAward(actor, awardId, childId)
       return render(res, 400, childId, overlay(view, input), { posted: body, errors: error.errors })
@@ -173,6 +181,7 @@ export function awardWeb(awards: AwardService): WebModule {
       await awards.saveAward(actor, awardId, input, childId)
       res.redirect(303, base(childId, awardId))
     } catch (error) {
+      if (error instanceof ConflictError) return renderConflict(req, res, error)
       if (!(error instanceof ValidationError)) throw error
       const view = await awards.getAward(actor, awardId, childId)
       render(res, 400, childId, overlay(view, input), { posted: body, errors: error.errors })
@@ -189,6 +198,7 @@ export function awardWeb(awards: AwardService): WebModule {
       await awards.submitAward(actor, awardId, { version }, childId)
       res.redirect(303, base(childId, awardId))
     } catch (error) {
+      if (error instanceof ConflictError) return renderConflict(req, res, error)
       if (!(error instanceof ValidationError)) throw error
       const view = await awards.getAward(actor, awardId, childId)
       // Saved already when only the submission was refused: show what is saved, with what is missing.

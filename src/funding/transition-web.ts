@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express'
-import { ValidationError } from '../platform/errors.ts'
+import { ConflictError, ValidationError } from '../platform/errors.ts'
 import type { WebModule } from '../platform/http/app.ts'
 import { sendTable } from '../platform/http/downloads.ts'
 import { errorSummary } from '../platform/http/validation.ts'
@@ -73,6 +73,13 @@ export function transitionWeb(transition: TransitionService): WebModule {
         saved: changed ? 'Protection date saved' : 'Nothing changed: the case already had that protection date',
       })
     } catch (error) {
+      // Stale: the case as now saved (its date and version), with what they typed named in the banner.
+      if (error instanceof ConflictError) {
+        const typed = String((req.body as Record<string, unknown> | undefined)?.protectedUntil ?? '')
+        return renderCase(req, res, 409, {
+          conflict: `${error.message}. Nothing was overwritten: the case as now saved is shown below${typed ? ` (you entered ${typed})` : ''}.`,
+        })
+      }
       if (!(error instanceof ValidationError)) throw error
       // The page is shown again with what was typed, so nothing has to be entered twice.
       const body = (req.body ?? {}) as Record<string, unknown>

@@ -71,6 +71,10 @@ export const panelSchema = z.object({
   quorum: quorumField,
 })
 export const editPanelSchema = panelSchema.extend({ version: versionField })
+const memberActiveSchema = z.object({
+  active: z.enum(['true', 'false'], { error: 'Choose whether the member is active' }),
+  version: versionField,
+})
 
 export const memberSchema = z.object({
   userId: z.uuid({ error: 'Choose the person joining the panel' }),
@@ -251,24 +255,44 @@ export class ModerationService {
     })
   }
 
-  /** Makes a member inactive (they stay on past decisions) or active again; returns their panel. */
+  /**
+   * Makes a member inactive (they stay on past decisions) or active again, from the version the form
+   * was read at (a stale form is refused with a ConflictError carrying the member as now saved);
+   * returns their panel.
+   */
   async setMemberActive(actor: Actor, memberId: string, input: unknown): Promise<string> {
     authorise(actor, 'panel.manage')
     if (!idSchema.safeParse(memberId).success) throw new NotFoundError()
     const member = await this.store.member(memberId)
     if (!member) throw new NotFoundError()
-    const { active } = parseOrThrow(
-      z.object({ active: z.enum(['true', 'false'], { error: 'Choose whether the member is active' }) }),
-      input,
-    )
+    const { active, version } = parseOrThrow(memberActiveSchema, input)
+    // With the member as now saved, read on the connection asking (inside the transaction, its own).
+    const stale = async (store: ModerationStore) =>
+      new ConflictError(
+        'This member was changed by someone else after you opened the panel',
+        (await store.member(member.id)) ?? member,
+      )
+    if (version !== member.version) throw await stale(this.store)
     await this.db.transaction().execute(async trx => {
-      await this.store.withDb(trx).setMemberActive(member.id, active === 'true', this.clock.now())
+      const store = this.store.withDb(trx)
+      const next = await store.setMemberActive(member.id, version, active === 'true', this.clock.now())
+      if (next === null) throw await stale(store)
       await audit(trx, this.laCode, actor, {
         action: active === 'true' ? 'panel.member.activate' : 'panel.member.deactivate',
         recordType: 'panel_member',
         recordId: member.id,
+        details: { version: next },
       })
     })
+    return member.panel_id
+  }
+
+  /** The panel a member sits on, for showing the panel again after a refused change; NotFoundError if none. */
+  async panelOfMember(actor: Actor, memberId: string): Promise<string> {
+    authorise(actor, 'panel.manage')
+    if (!idSchema.safeParse(memberId).success) throw new NotFoundError()
+    const member = await this.store.member(memberId)
+    if (!member) throw new NotFoundError()
     return member.panel_id
   }
 

@@ -14,6 +14,7 @@ export type MemberRow = {
   panel_role: string
   setting_id: string | null
   active: boolean
+  version: number
   display_name: string
   setting_name: string | null
 }
@@ -177,6 +178,7 @@ export class ModerationStore {
         'panel_member.panel_role',
         'panel_member.setting_id',
         'panel_member.active',
+        'panel_member.version',
         'app_user.display_name',
         'setting.name as setting_name',
       ])
@@ -254,13 +256,17 @@ export class ModerationStore {
     return row.id
   }
 
-  async setMemberActive(id: string, active: boolean, now: Date): Promise<void> {
-    await this.db
+  /** Sets a member active or not if still at the version read; the new version, or null if someone saved first. */
+  async setMemberActive(id: string, expected: number, active: boolean, now: Date): Promise<number | null> {
+    const row = await this.db
       .updateTable('panel_member')
       .set({ active, version: sql<number>`version + 1`, updated_at: now })
       .where('la_code', '=', this.laCode)
       .where('id', '=', id)
-      .execute()
+      .where('version', '=', expected)
+      .returning('version')
+      .executeTakeFirst()
+    return row?.version ?? null
   }
 
   private sessionQuery() {

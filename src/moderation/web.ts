@@ -3,7 +3,7 @@ import { AWARD_STATUS_TAGS } from '../funding/award-web.ts'
 import { SETTING_TYPE_LABELS } from '../funding/web.ts'
 import { ConflictError, ValidationError, type FieldError } from '../platform/errors.ts'
 import type { WebModule } from '../platform/http/app.ts'
-import { errorSummary } from '../platform/http/validation.ts'
+import { errorSummary, refusal } from '../platform/http/validation.ts'
 import { OUTCOME_LABELS, OUTCOMES } from './rules/panel.ts'
 import { CASE_STATUS_TAGS, type ModerationService } from './service.ts'
 
@@ -31,8 +31,14 @@ export function moderationWeb(moderation: ModerationService): WebModule {
     })
   }
 
-  const renderPanel = async (req: Request, res: Response, status: number, extra: object = {}) => {
-    const view = await moderation.getPanel(actorOf(req), String(req.params.panelId))
+  const renderPanel = async (
+    req: Request,
+    res: Response,
+    status: number,
+    extra: object = {},
+    panelId = String(req.params.panelId),
+  ) => {
+    const view = await moderation.getPanel(actorOf(req), panelId)
     res.status(status).render(`${VIEWS}/panel.njk`, { pageTitle: view.panel.name, ...view, ...extra })
   }
 
@@ -92,8 +98,16 @@ export function moderationWeb(moderation: ModerationService): WebModule {
   })
 
   router.post('/moderation/members/:memberId', async (req, res) => {
-    const panelId = await moderation.setMemberActive(actorOf(req), req.params.memberId, req.body)
-    res.redirect(303, `/moderation/panels/${panelId}#members`)
+    try {
+      const panelId = await moderation.setMemberActive(actorOf(req), req.params.memberId, req.body)
+      res.redirect(303, `/moderation/panels/${panelId}#members`)
+    } catch (error) {
+      // Refused as stale (409) or invalid (400): the panel again, with its members as now saved.
+      const { status, conflict, ...shown } = refusal(error)
+      const panelId = await moderation.panelOfMember(actorOf(req), req.params.memberId)
+      const message = conflict && error instanceof Error ? error.message : undefined
+      await renderPanel(req, res, status, { ...shown, ...(message ? { conflict: message } : {}) }, panelId)
+    }
   })
 
   router.post('/moderation/panels/:panelId/sessions', async (req, res) => {

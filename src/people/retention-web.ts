@@ -86,6 +86,11 @@ export function retentionWeb(retention: RetentionService, subjectAccess: Subject
       await retention.liftHold(req.actor!, req.body as Record<string, unknown>)
       res.redirect(303, '/admin/retention/holds')
     } catch (error) {
+      // Stale: the holds as now saved, nothing lifted.
+      if (error instanceof ConflictError) {
+        res.status(409)
+        return renderHolds(req, res, { conflict: error.message })
+      }
       if (!(error instanceof ValidationError)) throw error
       res.status(400)
       const body = req.body as { holdId?: string }

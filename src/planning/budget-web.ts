@@ -150,13 +150,15 @@ export function budgetWeb(budget: BudgetService, reserves: ReserveService): WebM
       await budget.saveDsgBlock(actor, String(entry.year), entry.block, req.body as Record<string, unknown>)
       res.redirect(303, '/planning/budget')
     } catch (error) {
-      if (!(error instanceof ValidationError)) throw error
-      res.status(400).render(DSG_VIEW, {
+      const { status, ...shown } = refusal(error)
+      // On a conflict the figures now saved are named beside the ones typed, which are kept.
+      const latest = shown.conflict ? await budget.dsgBlock(actor, String(entry.year), entry.block) : entry
+      res.status(status).render(DSG_VIEW, {
         pageTitle: `${entry.label} ${fy(entry.year)}`,
-        entry,
+        entry: latest,
         fy,
         values: req.body,
-        ...errorSummary(error.errors),
+        ...shown,
       })
     }
   })
@@ -179,13 +181,15 @@ export function budgetWeb(budget: BudgetService, reserves: ReserveService): WebM
       await reserves.addLine(actor, fund.id, req.body as Record<string, unknown>)
       res.redirect(303, `/planning/reserves/${fund.id}`)
     } catch (error) {
-      if (!(error instanceof ValidationError)) throw error
-      res.status(400).render('planning/views/reserve-fund.njk', {
+      const { status, conflict, ...shown } = refusal(error)
+      // On a conflict the plan as now saved (its lines and what is left) is shown; the line typed stays in the form.
+      res.status(status).render('planning/views/reserve-fund.njk', {
         pageTitle: fund.name,
-        fund,
+        fund: conflict ? await reserves.fund(actor, fund.id) : fund,
         mayEdit: true,
         values: req.body,
-        ...errorSummary(error.errors),
+        conflict: conflict ? (error as Error).message : undefined,
+        ...shown,
       })
     }
   })

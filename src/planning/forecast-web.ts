@@ -6,7 +6,7 @@ import { NEED_LABELS, type NeedCode } from '../people/rules/needs.ts'
 import { ForbiddenError, ValidationError } from '../platform/errors.ts'
 import type { WebModule } from '../platform/http/app.ts'
 import { sendTable, type Cell } from '../platform/http/downloads.ts'
-import { errorSummary, toFieldErrors } from '../platform/http/validation.ts'
+import { errorSummary, refusal, toFieldErrors } from '../platform/http/validation.ts'
 import { forecastChart } from './forecast-chart.ts'
 import { FORECAST_ROLES, type ForecastFilter, type ForecastService, type ForecastView } from './forecast-service.ts'
 import { interval, scenarioSchema } from './rules/forecast.ts'
@@ -240,12 +240,15 @@ export function forecastWeb(service: ForecastService, sufficiency: SufficiencySe
       await sufficiency.recordPlaces(actor, setting.id, req.body)
       res.redirect(303, '/planning/sufficiency#settings')
     } catch (error) {
-      if (!(error instanceof ValidationError)) throw error
-      res.status(400).render(SETTING_VIEW, {
-        pageTitle: `Error: Places at ${setting.name}`,
-        setting,
-        values: req.body,
-        ...errorSummary(error.errors),
+      const { status, conflict, ...shown } = refusal(error)
+      // Invalid: what was typed, with the problems. Stale: the places as now saved, to start again from.
+      const latest = conflict ? await sufficiency.settingPlaces(actor, setting.id) : setting
+      res.status(status).render(SETTING_VIEW, {
+        pageTitle: `${conflict ? '' : 'Error: '}Places at ${setting.name}`,
+        setting: latest,
+        values: conflict ? undefined : req.body,
+        conflict: conflict ? (error as Error).message : undefined,
+        ...shown,
       })
     }
   })
