@@ -6,8 +6,9 @@
 //   npm run load                                  the demo authority on a fresh embedded database (PGlite)
 //   npm run load -- --database-url postgres://127.0.0.1/opensend_england --la 886
 //                                                 an England-scale database (opensend generate england)
-//   options: --connections 50 --duration 60 (seconds) --json
-/* global fetch, URLSearchParams -- Node 20 has both */
+//   options: --connections 50 --duration 60 (seconds) --rate N (requests a second per user)
+//            --think S (each user spends S seconds on a page on average before the next request) --json
+/* global fetch, URLSearchParams, AbortSignal, performance -- Node 20 has them all */
 import autocannon from 'autocannon'
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -24,8 +25,11 @@ const { values } = parseArgs({
     la: { type: 'string', default: '886' },
     connections: { type: 'string', default: '50' },
     duration: { type: 'string', default: '60' },
-    // Requests a second per user; unset, each user sends the next request as soon as the last is answered.
+    // Requests a second per user (whole numbers: autocannon paces no slower); unset, each user sends the
+    // next request as soon as the last is answered.
     rate: { type: 'string' },
+    // Seconds each user spends on a page before the next request, on average (see thinkingUsers).
+    think: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 })
@@ -33,6 +37,7 @@ const databaseUrl = values['database-url']
 const connections = Number(values.connections)
 const duration = Number(values.duration)
 const rate = values.rate ? Number(values.rate) : undefined
+const think = values.think ? Number(values.think) : undefined
 const say = values.json ? () => {} : (...args) => console.error(...args)
 
 // On the demo, its own users; on a generated database (which has none that can sign in), the same
@@ -224,31 +229,78 @@ async function run() {
     ]
   }
 
-  let next = 0
+  // autocannon: each connection one user sending the next request as soon as the last is answered, or
+  // at `rate` requests a second.
+  async function flatOut(record, failures) {
+    let next = 0
+    const instance = autocannon({
+      url: base,
+      connections,
+      duration,
+      ...(rate ? { connectionRate: rate } : {}),
+      // Each connection is one signed-in user working through their own requests.
+      setupClient: client => client.setRequests(workload(sessions[next++ % sessions.length])),
+      requests: workload(sessions[0]),
+    })
+    instance.on('response', (client, status, bytes, ms) =>
+      record(client.requestIterator?.currentRequest?.kind ?? 'other', status, ms),
+    )
+    instance.on('reqError', error =>
+      failures.set(error.code ?? error.message, (failures.get(error.code ?? error.message) ?? 0) + 1),
+    )
+    return instance
+  }
+
+  // --think: each user reads each page for a while (exponentially distributed, `think` seconds on
+  // average, at most four times that) before the next request, independently of the others — people
+  // at their desks rather than a queue. The same workload, sent with fetch.
+  async function thinkingUsers(record, failures) {
+    const until = Date.now() + duration * 1000
+    const pause = () => Math.min(4 * think, -Math.log(1 - Math.random()) * think) * 1000
+    let errors = 0
+    let timeouts = 0
+    const user = async session => {
+      const context = {}
+      const cycle = workload(session)
+      for (let i = 0; ; i++) {
+        await new Promise(resolve => setTimeout(resolve, pause()))
+        if (Date.now() >= until) return
+        const item = cycle[i % cycle.length]
+        const req = item.setupRequest ? item.setupRequest({ ...item }, context) : item
+        const started = performance.now()
+        try {
+          const res = await fetch(`${base}${req.path}`, {
+            method: req.method,
+            headers: req.headers,
+            body: req.body,
+            redirect: 'manual',
+            signal: AbortSignal.timeout(10_000),
+          })
+          const body = await res.text()
+          record(item.kind, res.status, performance.now() - started)
+          item.onResponse?.(res.status, body, context)
+        } catch (error) {
+          errors++
+          if (error.name === 'TimeoutError') timeouts++
+          failures.set(error.name, (failures.get(error.name) ?? 0) + 1)
+        }
+      }
+    }
+    await Promise.all(sessions.map(user))
+    return { errors, timeouts }
+  }
+
   const latencies = []
   const byKind = new Map()
   const statuses = new Map()
-  const instance = autocannon({
-    url: base,
-    connections,
-    duration,
-    ...(rate ? { connectionRate: rate } : {}),
-    // Each connection is one signed-in user working through their own requests.
-    setupClient: client => client.setRequests(workload(sessions[next++ % sessions.length])),
-    requests: workload(sessions[0]),
-  })
-  instance.on('response', (client, status, bytes, ms) => {
-    const kind = client.requestIterator?.currentRequest?.kind ?? 'other'
+  const failures = new Map()
+  const record = (kind, status, ms) => {
     latencies.push(ms)
     if (!byKind.has(kind)) byKind.set(kind, [])
     byKind.get(kind).push(ms)
     statuses.set(status, (statuses.get(status) ?? 0) + 1)
-  })
-  const failures = new Map()
-  instance.on('reqError', error =>
-    failures.set(error.code ?? error.message, (failures.get(error.code ?? error.message) ?? 0) + 1),
-  )
-  const result = await instance
+  }
+  const result = think ? await thinkingUsers(record, failures) : await flatOut(record, failures)
   const after = loadavg()
 
   const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0
@@ -262,11 +314,11 @@ async function run() {
   const total = latencies.length + result.errors
   const overall = summary(latencies)
   const report = {
-    bench: `${databaseUrl ? `load-england-${values.la}` : 'load-demo'}${rate ? `-${rate}-per-s` : ''}`,
+    bench: `${databaseUrl ? `load-england-${values.la}` : 'load-demo'}${rate ? `-${rate}-per-s` : ''}${think ? `-think-${think}-s` : ''}`,
     database: databaseUrl ? 'postgresql' : 'pglite',
     connections,
     duration_s: duration,
-    requests_per_user_per_s: rate ?? 'as fast as answered',
+    requests_per_user_per_s: rate ?? (think ? `one every ${think} s on average` : 'as fast as answered'),
     requests: total,
     rps: Math.round(total / duration),
     p50_ms: overall.p50,

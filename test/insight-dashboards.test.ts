@@ -307,6 +307,25 @@ describe('Insight dashboards', () => {
     assert.equal((await officer.get('/insight')).status, 200)
   })
 
+  it('reads the money afresh when an agreed award changes, however it was changed', async () => {
+    const total = async () =>
+      rowOf(tableRows((await manager.get('/insight/money?fy=2026-27')).text, 'topup-by-level'), 'Total')![2]
+    const before = await total()
+    const agreed = await t.database.db
+      .selectFrom('award')
+      .select('id')
+      .where('la_code', '=', LA)
+      .where('status', '=', 'agreed')
+      .where('start_date', '<=', '2027-03-31')
+      .where(eb => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', '2026-04-01')]))
+      .executeTakeFirstOrThrow()
+    // Straight in the database: the cache knows a change by the rows, not by the code that made it.
+    await t.database.db.updateTable('award').set({ status: 'draft' }).where('id', '=', agreed.id).execute()
+    assert.notEqual(await total(), before)
+    await t.database.db.updateTable('award').set({ status: 'agreed' }).where('id', '=', agreed.id).execute()
+    assert.equal(await total(), before)
+  })
+
   it('refuses school users and panel members', async () => {
     for (const username of ['senco.a', 'panel']) {
       const client = await signedIn(t.app, username)

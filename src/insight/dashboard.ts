@@ -62,15 +62,19 @@ export type DashTable = {
   note?: string
 }
 
-/** The tables a funding run reads (src/funding/run-store.ts). */
+/**
+ * The tables a funding run reads (src/funding/run-store.ts), each with the rows it can read: a draft
+ * matrix saved or a panel decision not yet issued changes no run, so it does not empty the cache.
+ * An award or decision entering or leaving those rows changes the count; any edit of one, its xmin.
+ */
 const FUNDING_TABLES = [
-  'award',
-  'legacy_funding',
-  'panel_decision',
-  'special_school_band',
-  'matrix_version',
-  'setting',
-  'locality',
+  ['award', sql`status = 'agreed'`],
+  ['legacy_funding', sql`true`],
+  ['panel_decision', sql`issued_at is not null`],
+  ['special_school_band', sql`true`],
+  ['matrix_version', sql`true`],
+  ['setting', sql`true`],
+  ['locality', sql`true`],
 ] as const
 
 type RunSummary = Pick<FundingRun, 'byLevel' | 'byLocality' | 'bySchool' | 'pupils' | 'totalPence'>
@@ -550,8 +554,8 @@ export class DashboardService {
    */
   private async fundingFingerprint(): Promise<string> {
     const parts = FUNDING_TABLES.map(
-      t =>
-        sql`(select count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) from ${sql.table(t)} where la_code = ${this.laCode})`,
+      ([t, read]) =>
+        sql`(select count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) from ${sql.table(t)} where la_code = ${this.laCode} and ${read})`,
     )
     const { rows } = await sql<{ f: string }>`select concat_ws('/', ${sql.join(parts)}) as f`.execute(this.db)
     return rows[0]!.f
