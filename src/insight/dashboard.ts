@@ -88,7 +88,7 @@ export class DashboardService {
   readonly caseload: CaseloadStore
   private readonly disputes: DisputeStore
   private readonly funding: FundingRunService
-  private readonly moneyCache = new Map<string, { fingerprint: string; run: RunSummary }>()
+  private readonly moneyCache = new Map<string, { fingerprint: string; run: Promise<RunSummary> }>()
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -562,22 +562,26 @@ export class DashboardService {
   }
 
   /** The run's summaries for a financial year, computed again only when what it reads has changed. */
-  private async runSummary(actor: Actor, fy: string) {
+  private async runSummary(actor: Actor, fy: string): Promise<RunSummary> {
     const fingerprint = await this.fundingFingerprint()
     const cached = this.moneyCache.get(fy)
     if (cached && cached.fingerprint === fingerprint) return cached.run
-    const { run } = await this.funding.run(actor, { year: fy })
-    const summary = {
+    // The promise is kept, not its result, so requests arriving while the run is computed wait for that
+    // one run instead of each starting their own.
+    const run = this.funding.run(actor, { year: fy }).then(({ run }) => ({
       byLevel: run.byLevel,
       byLocality: run.byLocality,
       bySchool: run.bySchool,
       pupils: run.pupils,
       totalPence: run.totalPence,
-    }
+    }))
     this.moneyCache.delete(fy)
-    this.moneyCache.set(fy, { fingerprint, run: summary })
+    this.moneyCache.set(fy, { fingerprint, run })
     while (this.moneyCache.size > 8) this.moneyCache.delete(this.moneyCache.keys().next().value!)
-    return summary
+    run.catch(() => {
+      if (this.moneyCache.get(fy)?.run === run) this.moneyCache.delete(fy)
+    })
+    return run
   }
 
   /** Top-up money for the financial year from the agreed awards, by the funding run's own rules. */
