@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync'
+import { readCsv, type CsvError } from '../../platform/csv.ts'
 import { isIsoDate } from '../../platform/time/dates.ts'
 import { parsePounds } from './explanation.ts'
 
@@ -19,7 +19,7 @@ export const LEGACY_COLUMNS = [
 export type LegacyColumn = (typeof LEGACY_COLUMNS)[number]
 
 /** Where a file is wrong: the physical line (the header is line 1), the column's header name, and why. */
-export type RowError = { line: number; column: string | null; message: string }
+export type RowError = CsvError
 
 export type LegacyRow = {
   line: number
@@ -37,47 +37,6 @@ export type LegacyRow = {
 export type LegacyParsed = { ok: true; rows: LegacyRow[] } | { ok: false; errors: RowError[] }
 
 const MAX_NOTE = 2000
-
-type Record_ = { line: number; fields: string[] }
-
-function newlines(fields: string[], pattern: RegExp): number {
-  let n = 0
-  for (const field of fields) n += field.match(pattern)?.length ?? 0
-  return n
-}
-
-// Physical lines are counted here, as csv-parse counts a CRLF inside a quoted value as two lines.
-function readCsv(text: string): { records: Record_[]; error: RowError | null } {
-  const records: Record_[] = []
-  let lastEnd = 0
-  let lastEmpty = 0
-  try {
-    parse(text, {
-      bom: true,
-      trim: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      record_delimiter: ['\r\n', '\n', '\r'],
-      on_record: (fields: string[], context: { empty_lines: number }) => {
-        const line = lastEnd + 1 + (context.empty_lines - lastEmpty)
-        lastEnd = line + newlines(fields, /\r\n|\r|\n/g)
-        lastEmpty = context.empty_lines
-        if (fields.some(field => field !== '')) records.push({ line, fields })
-        return null
-      },
-    })
-  } catch (error) {
-    const code = (error as { code?: string }).code
-    const message =
-      code === 'CSV_QUOTE_NOT_CLOSED'
-        ? 'a quoted value starts here and is never closed'
-        : code === 'CSV_INVALID_CLOSING_QUOTE' || code === 'INVALID_OPENING_QUOTE'
-          ? 'a quote inside a value must be doubled ("") and the value quoted'
-          : 'this line is not valid CSV'
-    return { records, error: { line: lastEnd + 1, column: null, message } }
-  }
-  return { records, error: null }
-}
 
 // Control characters other than tab and line breaks, which a quoted note may hold.
 const hasControl = (s: string) =>
