@@ -15,22 +15,11 @@ import {
   type Status,
   type Who,
 } from './authorisation-table.ts'
-import { Client, signedIn, startTestApp } from './support/app.ts'
-import { LA, loadModerationFixture, TODAY } from './support/fixture.ts'
-import { loadBudgetDemo } from '../src/planning/budget-demo.ts'
-import { loadProgrammeDemo } from '../src/programme/demo.ts'
-import { loadCaseworkFixture } from './support/casework-fixture.ts'
-import { loadReviewFixture } from './support/review-fixture.ts'
-import { loadDisputeFixture } from './support/dispute-fixture.ts'
+import { Client, signedIn } from './support/app.ts'
+import { startAppForEveryRoute } from './support/every-route.ts'
 
 // Top-level await: the tests are generated from the routes of a running app.
-const t = await startTestApp()
-await loadModerationFixture(t.database.db, t.fixture)
-await loadCaseworkFixture(t.database.db, t.fixture)
-await loadReviewFixture(t.database.db, t.fixture)
-await loadDisputeFixture(t.database.db, t.fixture)
-await loadBudgetDemo(t.database.db, LA, TODAY)
-t.fixture.programme = (await loadProgrammeDemo(t.database.db, LA, TODAY)).first
+const t = await startAppForEveryRoute()
 after(() => t.close())
 
 type Layer = {

@@ -11,14 +11,10 @@ import { after, describe, it } from 'node:test'
 import fc from 'fast-check'
 import JSZip from 'jszip'
 import request from 'supertest'
+import { startAppForEveryRoute } from './support/every-route.ts'
 import { PARAMS, TABLE, USERS, type Row, type Who } from './authorisation-table.ts'
-import { Client, signedIn, startTestApp } from './support/app.ts'
-import { LA, loadModerationFixture, TODAY } from './support/fixture.ts'
-import { loadBudgetDemo } from '../src/planning/budget-demo.ts'
-import { loadProgrammeDemo } from '../src/programme/demo.ts'
-import { loadCaseworkFixture } from './support/casework-fixture.ts'
-import { loadReviewFixture } from './support/review-fixture.ts'
-import { loadDisputeFixture } from './support/dispute-fixture.ts'
+import { Client, signedIn } from './support/app.ts'
+import { TODAY } from './support/fixture.ts'
 import { ROLES } from '../src/platform/actor.ts'
 import { COLUMNS, parseImport } from '../src/people/rules/import-rows.ts'
 import { LEGACY_COLUMNS, parseLegacyFunding } from '../src/funding/rules/legacy-rows.ts'
@@ -30,29 +26,21 @@ import { readForecastRelease } from '../src/planning/forecast-published.ts'
 
 const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? 12)
 
-const t = await startTestApp()
-await loadModerationFixture(t.database.db, t.fixture)
-await loadCaseworkFixture(t.database.db, t.fixture)
-await loadReviewFixture(t.database.db, t.fixture)
-await loadDisputeFixture(t.database.db, t.fixture)
-await loadBudgetDemo(t.database.db, LA, TODAY)
-t.fixture.programme = (await loadProgrammeDemo(t.database.db, LA, TODAY)).first
+const t = await startAppForEveryRoute()
 after(() => t.close())
+
+/** The text of every file under `dir` whose name ends so (test files left out). */
+function sourceTexts(dir: string, ending: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .filter(f => f.endsWith(ending) && !f.endsWith('.test.ts'))
+    .map(f => readFileSync(join(dir, f), 'utf8'))
+}
 
 /** Every field name the app's forms use, read from the templates, so the fuzz reaches past "field missing". */
 function formFieldNames(dir: string): string[] {
   const names = new Set<string>()
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const path = join(d, entry.name)
-      if (entry.isDirectory()) walk(path)
-      else if (entry.name.endsWith('.njk')) {
-        const text = readFileSync(path, 'utf8')
-        for (const m of text.matchAll(/name(?:: ?|=)["']([A-Za-z_][\w.-]*)["']/g)) names.add(m[1]!)
-      }
-    }
-  }
-  walk(dir)
+  for (const text of sourceTexts(dir, '.njk'))
+    for (const m of text.matchAll(/name(?:: ?|=)["']([A-Za-z_][\w.-]*)["']/g)) names.add(m[1]!)
   names.delete('_csrf')
   return [...names].sort()
 }
@@ -175,18 +163,9 @@ const GET_RUNS_PER_ROUTE = Number(process.env.FUZZ_GET_RUNS ?? 10)
 /** Every req.query.name a handler reads, and the names the dashboards' filter schema takes. */
 function queryNames(dir: string): string[] {
   const names = new Set<string>()
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const path = join(d, entry.name)
-      if (entry.isDirectory()) walk(path)
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
-        const text = readFileSync(path, 'utf8')
-        for (const m of text.matchAll(/\bquery\.(\w+)/g)) names.add(m[1]!)
-        if (entry.name === 'dashboard-filters.ts') for (const m of text.matchAll(/^ {2}(\w+): /gm)) names.add(m[1]!)
-      }
-    }
-  }
-  walk(dir)
+  for (const text of sourceTexts(dir, '.ts')) for (const m of text.matchAll(/\bquery\.(\w+)/g)) names.add(m[1]!)
+  const filters = readFileSync(join(dir, 'insight', 'dashboard-filters.ts'), 'utf8')
+  for (const m of filters.matchAll(/^ {2}(\w+): /gm)) names.add(m[1]!)
   return [...names].sort()
 }
 const QUERY_KEYS = [...new Set([...queryNames('src'), ...FIELDS])].sort()
@@ -290,18 +269,9 @@ const MULTIPART_RUNS_PER_ROUTE = Number(process.env.FUZZ_MULTIPART_RUNS ?? 100)
 /** The paths each module declares as taking uploads (`uploadPaths: [...]`). */
 function uploadPaths(dir: string): string[] {
   const paths = new Set<string>()
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const path = join(d, entry.name)
-      if (entry.isDirectory()) walk(path)
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
-        const text = readFileSync(path, 'utf8')
-        for (const m of text.matchAll(/uploadPaths: \[([^\]]*)\]/g))
-          for (const p of m[1]!.matchAll(/'([^']+)'/g)) paths.add(p[1]!)
-      }
-    }
-  }
-  walk(dir)
+  for (const text of sourceTexts(dir, '.ts'))
+    for (const m of text.matchAll(/uploadPaths: \[([^\]]*)\]/g))
+      for (const p of m[1]!.matchAll(/'([^']+)'/g)) paths.add(p[1]!)
   return [...paths].sort()
 }
 const UPLOAD_PATHS = uploadPaths('src')
