@@ -8,8 +8,69 @@ export type CsvError = { line: number; column: string | null; message: string }
 
 export type CsvRecord = { line: number; fields: string[] }
 
+/** What a reader (CSV here, or XLSX in platform/xlsx.ts) made of a file: its records, or where it failed. */
+export type CsvRead = { records: CsvRecord[]; error: CsvError | null }
+
+export type CsvRow = { line: number; values: Record<string, string> }
+
+/**
+ * The records under a header row naming the columns (any order and case): every unknown, repeated or
+ * missing column (`optional` ones may be left out) and every row with the wrong number of values is an
+ * error by line and column. Rows come back only when the header is right.
+ */
+export function csvTable(
+  { records, error }: CsvRead,
+  columns: readonly string[],
+  optional: readonly string[] = [],
+): { rows: CsvRow[]; errors: CsvError[] } {
+  const errors: CsvError[] = []
+  const [head, ...body] = records
+  if (!head) {
+    const empty = {
+      line: 1,
+      column: null,
+      message: `the file is empty: the first line must be the header (${columns.join(',')})`,
+    }
+    return { rows: [], errors: [error ?? empty] }
+  }
+  const header = head.fields.map(h => h.trim().toLowerCase())
+  const seen = new Set<string>()
+  for (const name of header) {
+    if (!columns.includes(name)) {
+      const hint = header.length === 1 && /[;\t|]/.test(name) ? ': the file must be comma-separated' : ''
+      errors.push({
+        line: head.line,
+        column: name || null,
+        message: `unknown column${name ? '' : ' with no name'}${hint}`,
+      })
+    } else if (seen.has(name)) {
+      errors.push({ line: head.line, column: name, message: 'column appears more than once' })
+    }
+    seen.add(name)
+  }
+  for (const name of columns) {
+    if (!seen.has(name) && !optional.includes(name))
+      errors.push({ line: head.line, column: name, message: 'column is missing from the header' })
+  }
+  if (errors.length) return { rows: [], errors: error ? [...errors, error] : errors }
+  const rows: CsvRow[] = []
+  for (const record of body) {
+    if (record.fields.length !== header.length) {
+      errors.push({
+        line: record.line,
+        column: null,
+        message: `has ${record.fields.length} values but the header has ${header.length} columns`,
+      })
+      continue
+    }
+    rows.push({ line: record.line, values: Object.fromEntries(header.map((name, i) => [name, record.fields[i]!])) })
+  }
+  if (error) errors.push(error)
+  return { rows, errors }
+}
+
 /** Reads CSV text into records numbered by their physical line, or the first line that is not valid CSV. */
-export function readCsv(text: string): { records: CsvRecord[]; error: CsvError | null } {
+export function readCsv(text: string): CsvRead {
   const records: CsvRecord[] = []
   // csv-parse counts a CRLF inside a quoted value as two lines, so physical lines are counted
   // here: a record starts after the previous one's last line and any blank lines between.

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs'
 import JSZip from 'jszip'
-import type { CsvError, CsvRecord } from './csv.ts'
+import type { CsvRead, CsvRecord } from './csv.ts'
 
 // Reading an uploaded Excel workbook's first sheet as records, like a CSV file's, each numbered by its
 // row. An .xlsx is a zip: the sizes its directory declares are checked, and then the bytes each entry
@@ -8,10 +8,7 @@ import type { CsvError, CsvRecord } from './csv.ts'
 
 const MB = 1024 * 1024
 
-export async function readXlsx(
-  buffer: Buffer,
-  limitBytes = 50 * MB,
-): Promise<{ records: CsvRecord[]; error: CsvError | null }> {
+export async function readXlsx(buffer: Buffer, limitBytes = 50 * MB): Promise<CsvRead> {
   const refused = (message: string) => ({ records: [], error: { line: 1, column: null, message } })
   let zip: JSZip
   try {

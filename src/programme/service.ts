@@ -20,8 +20,8 @@ import {
   type Status,
 } from './rules/progress.ts'
 import { ProgrammeStore } from './store.ts'
-import { ACTION_COLUMNS, ITEM_COLUMNS, parseActions, parseItems, type Read } from './rules/rows.ts'
-import type { CsvError } from '../platform/csv.ts'
+import { ACTION_COLUMNS, ITEM_COLUMNS, parseActions, parseItems } from './rules/rows.ts'
+import type { CsvError, CsvRead } from '../platform/csv.ts'
 
 // The improvement programme (seeds 003 and 004): the Written Statement of Action's priority areas and
 // actions with their progress, the DBV workstreams' plan items with their RAG and its movement, and
@@ -340,7 +340,7 @@ export class ProgrammeService {
    * row is applied, in one transaction, or none: each bad row is reported by line and column. A plan
    * item whose RAG changes needs its rag_reason, and the change is kept in its history.
    */
-  async importFile(actor: Actor, which: string, read: Read): Promise<{ added: number; updated: number }> {
+  async importFile(actor: Actor, which: string, read: CsvRead): Promise<{ added: number; updated: number }> {
     if (!this.mayEdit(actor)) throw new ForbiddenError()
     const result =
       which === 'actions'
@@ -361,7 +361,7 @@ export class ProgrammeService {
     throw new ProgrammeImportRejected(errors)
   }
 
-  private async importActions(actor: Actor, read: Read) {
+  private async importActions(actor: Actor, read: CsvRead) {
     const parsed = parseActions(read, this.clock.today())
     if (!parsed.ok) return this.refused(actor, 'actions', parsed.errors)
     const areas = new Map((await this.store.areas()).map(a => [a.position, a.id]))
@@ -398,7 +398,7 @@ export class ProgrammeService {
     })
   }
 
-  private async importItems(actor: Actor, read: Read) {
+  private async importItems(actor: Actor, read: CsvRead) {
     const parsed = parseItems(read)
     if (!parsed.ok) return this.refused(actor, 'items', parsed.errors)
     const streams = new Map((await this.store.workstreams()).map(w => [w.number, w.id]))

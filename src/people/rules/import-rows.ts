@@ -1,4 +1,4 @@
-import { readCsv } from '../../platform/csv.ts'
+import { csvTable, readCsv } from '../../platform/csv.ts'
 import { z } from 'zod'
 import { isIsoDate } from '../../platform/time/dates.ts'
 import { NEED_CODES, needAllowedFor } from './needs.ts'
@@ -149,55 +149,6 @@ export const COLUMNS = {
 
 // ---- CSV ----------------------------------------------------------------------------------------
 
-type Shaped = { rows: { line: number; values: Record<string, string> }[]; errors: RowError[] }
-
-function shape(text: string, columns: readonly string[]): Shaped {
-  const errors: RowError[] = []
-  const { records, error } = readCsv(text)
-  const [head, ...body] = records
-  if (!head) {
-    const empty = {
-      line: 1,
-      column: null,
-      message: `the file is empty: the first line must be the header (${columns.join(',')})`,
-    }
-    return { rows: [], errors: [error ?? empty] }
-  }
-  const header = head.fields.map(h => h.trim().toLowerCase())
-  const seen = new Set<string>()
-  for (const name of header) {
-    if (!columns.includes(name)) {
-      const hint = header.length === 1 && /[;\t|]/.test(name) ? ': the file must be comma-separated' : ''
-      errors.push({
-        line: head.line,
-        column: name || null,
-        message: `unknown column${name ? '' : ' with no name'}${hint}`,
-      })
-    } else if (seen.has(name)) {
-      errors.push({ line: head.line, column: name, message: 'column appears more than once' })
-    }
-    seen.add(name)
-  }
-  for (const name of columns) {
-    if (!seen.has(name)) errors.push({ line: head.line, column: name, message: 'column is missing from the header' })
-  }
-  if (errors.length) return { rows: [], errors: error ? [...errors, error] : errors }
-  const rows: Shaped['rows'] = []
-  for (const record of body) {
-    if (record.fields.length !== header.length) {
-      errors.push({
-        line: record.line,
-        column: null,
-        message: `has ${record.fields.length} values but the header has ${header.length} columns`,
-      })
-      continue
-    }
-    rows.push({ line: record.line, values: Object.fromEntries(header.map((name, i) => [name, record.fields[i]!])) })
-  }
-  if (error) errors.push(error)
-  return { rows, errors }
-}
-
 /** Each field through its own schema, so every bad field of a row is reported, not just the first. */
 function fields<F extends Fields>(schemas: F, line: number, values: Record<string, string>, errors: RowError[]) {
   const out: Partial<RowOf<F>> = {}
@@ -220,7 +171,7 @@ function parseWith<F extends Fields>(
     errors: RowError[],
   ) => void,
 ): Parsed<RowOf<F>> {
-  const { rows: raw, errors } = shape(text, COLUMNS[kind])
+  const { rows: raw, errors } = csvTable(readCsv(text), COLUMNS[kind])
   const rows: (RowOf<F> & { line: number })[] = []
   const all: (Partial<RowOf<F>> & { line: number })[] = []
   for (const { line, values } of raw) {

@@ -1,12 +1,10 @@
-import type { CsvError, CsvRecord } from '../../platform/csv.ts'
+import { csvTable, type CsvError, type CsvRead } from '../../platform/csv.ts'
 import { actionProblems, RAG_LABELS, RAGS, STATUS_LABELS, STATUSES, type Rag, type Status } from './progress.ts'
 
 // The programme's import files (docs/programme.md): actions and plan items, one per line, in the same
 // columns the downloads use, so a download edited in a spreadsheet can be imported back. The records come
 // already read from a CSV file or an Excel sheet; checked here without the database; the service
 // resolves areas, workstreams and existing refs.
-
-export type Read = { records: CsvRecord[]; error: CsvError | null }
 
 export const ACTION_COLUMNS = [
   'ref',
@@ -63,49 +61,10 @@ function choice<K extends string>(value: string, keys: readonly K[], labels: Rec
   return keys.find(k => k === v || labels[k].toLowerCase() === v) ?? null
 }
 
-function table({ records, error }: Read, columns: readonly string[], optional: readonly string[]) {
-  const errors: CsvError[] = []
-  const [head, ...body] = records
-  if (!head)
-    return {
-      errors: [
-        error ?? {
-          line: 1,
-          column: null,
-          message: `the file is empty: the first line must be the header (${columns.join(',')})`,
-        },
-      ],
-      rows: [],
-    }
-  const header = head.fields.map(h => h.trim().toLowerCase())
-  const seen = new Set<string>()
-  for (const name of header) {
-    if (!columns.includes(name))
-      errors.push({ line: head.line, column: name || null, message: `unknown column${name ? '' : ' with no name'}` })
-    else if (seen.has(name)) errors.push({ line: head.line, column: name, message: 'column appears more than once' })
-    seen.add(name)
-  }
-  for (const name of columns)
-    if (!seen.has(name) && !optional.includes(name))
-      errors.push({ line: head.line, column: name, message: 'column is missing from the header' })
-  if (errors.length) return { errors: error ? [...errors, error] : errors, rows: [] }
-  const rows: { line: number; v: (c: string) => string }[] = []
-  for (const record of body) {
-    if (record.fields.length !== header.length) {
-      errors.push({
-        line: record.line,
-        column: null,
-        message: `has ${record.fields.length} values but the header has ${header.length} columns`,
-      })
-      continue
-    }
-    rows.push({
-      line: record.line,
-      v: (c: string) => (header.includes(c) ? record.fields[header.indexOf(c)]!.trim() : ''),
-    })
-  }
-  if (error) errors.push(error)
-  return { errors, rows }
+/** The file's rows under its header, each value read by column name (trimmed; '' when left out). */
+function table(read: CsvRead, columns: readonly string[], optional: readonly string[]) {
+  const { errors, rows } = csvTable(read, columns, optional)
+  return { errors, rows: rows.map(r => ({ line: r.line, v: (c: string) => (r.values[c] ?? '').trim() })) }
 }
 
 /** Each form field of an action, as the column it is read from. */
@@ -119,7 +78,7 @@ const ACTION_FIELD_COLUMNS: Record<string, string> = {
 }
 
 /** Reads an actions file; every bad row is reported by line and column, and nothing returned unless all are good. */
-export function parseActions(read: Read, today: string): Parsed<ActionRow> {
+export function parseActions(read: CsvRead, today: string): Parsed<ActionRow> {
   const { errors, rows: raw } = table(read, ACTION_COLUMNS, ['evidence', 'completed_on'])
   const rows: ActionRow[] = []
   const refs = new Map<string, number>()
@@ -160,7 +119,7 @@ export function parseActions(read: Read, today: string): Parsed<ActionRow> {
 }
 
 /** Reads a plan items file; every bad row is reported by line and column, and nothing returned unless all are good. */
-export function parseItems(read: Read): Parsed<ItemRow> {
+export function parseItems(read: CsvRead): Parsed<ItemRow> {
   const { errors, rows: raw } = table(read, ITEM_COLUMNS, ['purpose', 'next_steps', 'impact', 'rag_reason'])
   const rows: ItemRow[] = []
   const refs = new Map<string, number>()
