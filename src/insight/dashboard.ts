@@ -114,8 +114,8 @@ export class DashboardService {
   }
 
   /** The filters a query names, checked against this authority's localities. */
-  async filters(input: unknown): Promise<Filters> {
-    const localities = await this.localities()
+  async filters(input: unknown, localities?: { code: string }[]): Promise<Filters> {
+    localities ??= await this.localities()
     return parseFilters(
       input,
       this.clock.today(),
@@ -126,7 +126,8 @@ export class DashboardService {
   /** One dashboard page's tables, audited as a read with the filters (no personal data). */
   async page(actor: Actor, page: Page, input: unknown, action = 'insight.dashboard.read') {
     if (!this.mayRead(actor, page)) throw new ForbiddenError()
-    const [filters, localities] = await Promise.all([this.filters(input), this.localities()])
+    const localities = await this.localities()
+    const filters = await this.filters(input, localities)
     const localityName = new Map(localities.map(l => [l.code, l.name]))
     const tables = await this.tablesFor(actor, page, filters, localityName)
     await audit(this.db, this.laCode, actor, { action, details: { page, filters: filters.query } })
