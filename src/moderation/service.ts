@@ -382,7 +382,13 @@ export class ModerationService {
       action: 'panel.agenda.read',
       recordType: 'panel_session',
       recordId: session.id,
-      details: { candidates: list.candidates.length, filters: Object.keys(query as object).sort() },
+      details: {
+        candidates: list.candidates.length,
+        filters: Object.entries(filters)
+          .filter(([, v]) => v !== undefined)
+          .map(([k]) => k)
+          .sort(),
+      },
     })
     return { session, ...list, filters }
   }

@@ -11,6 +11,19 @@ export type AuditEntry = {
   details?: Record<string, unknown>
 }
 
+// PostgreSQL's jsonb holds no NUL character (\u0000), in a value or a key: one that reached the details
+// (a field name from a request, say) would make the insert, and so the whole use case, fail.
+const withoutNul = (text: string) => text.replaceAll('\0', '\uFFFD')
+
+function auditDetails(details: Record<string, unknown>): string {
+  return JSON.stringify(details, (_key, value: unknown) => {
+    if (typeof value === 'string') return withoutNul(value)
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), v]))
+    return value
+  })
+}
+
 // Call with the use case's transaction so the audit row commits or rolls back with the change.
 export async function audit(
   db: Kysely<DB>,
@@ -30,7 +43,7 @@ export async function audit(
       record_type: entry.recordType ?? null,
       record_id: entry.recordId ?? null,
       outcome: entry.outcome ?? 'allowed',
-      details: JSON.stringify(entry.details ?? {}),
+      details: auditDetails(entry.details ?? {}),
     })
     .execute()
 }
